@@ -1,0 +1,96 @@
+#pragma once
+// The seam between the one connection state machine (core) and the
+// platform's completion engine (io_uring, epoll, IOCP, or the test fake).
+//
+// Contract, shared by every implementation:
+//  * At most one operation (receive or transmit) is in flight per
+//    connection; the state machine guarantees it, backends may assert it.
+//  * Completions are never delivered inline from accept/receive/transmit/
+//    close: they arrive later from `run`, on the thread that calls `run`.
+//  * Each operation completes exactly once. A deadline that expires
+//    completes the operation with IoStatus::TimedOut.
+//  * A slot offered by `accept` is owned by the backend until its Accept
+//    completion; after that the core owns it until it calls `close` (with no
+//    operation in flight) or receives the completion of a Close-disposition
+//    transmit (`closed == true`), after which the slot may be offered again.
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <stop_token>
+#include <string_view>
+
+namespace tpserve::plan {
+class TransmitPlan;
+}
+
+namespace tpserve::conn {
+
+using Clock = std::chrono::steady_clock;
+using Deadline = Clock::time_point;
+
+// `generation` lets a backend drop completions that belong to a previous
+// user of the same slot (nginx's "instance" bit).
+struct ConnId {
+    std::uint32_t slot = 0;
+    std::uint32_t generation = 0;
+    friend bool operator==(ConnId, ConnId) = default;
+};
+
+enum class OpKind : std::uint8_t { Accept, Receive, Transmit };
+
+enum class IoStatus : std::uint8_t {
+    Ok,
+    PeerClosed,   // orderly end of stream from the peer (receive of 0 bytes)
+    Reset,        // connection reset / broken pipe
+    TimedOut,     // the operation's deadline expired
+    Cancelled,    // cancelled by close() or by shutdown
+    NoResources,  // out of memory, descriptors, ...
+    Failed,       // anything else; os_error says what
+};
+
+struct Completion {
+    ConnId conn;
+    OpKind kind = OpKind::Receive;
+    IoStatus status = IoStatus::Ok;
+    std::uint64_t bytes = 0;          // received / transmitted
+    std::span<const std::byte> data;  // Receive: where the bytes landed
+    std::string_view peer;            // Accept: "addr:port", valid during the call
+    bool closed = false;              // Transmit of a Close plan: socket already closed
+    std::int32_t os_error = 0;        // for the log only
+};
+
+class CompletionSink {
+public:
+    virtual void on_completion(const Completion& completion) = 0;
+    // Shutdown was requested: stop taking new work, finish what is in flight.
+    virtual void on_stop() = 0;
+    // True when no connection is live; `run` returns once this holds after a stop.
+    [[nodiscard]] virtual bool idle() const = 0;
+
+protected:
+    ~CompletionSink() = default;
+};
+
+class Proactor {
+public:
+    virtual ~Proactor() = default;
+    // Offers a free slot to the accept pool; an Accept completion for it
+    // arrives when a client connects (status Cancelled at shutdown).
+    virtual void accept(ConnId into) = 0;
+    // Receives at most into.size() bytes into `into`, untouched until completion.
+    virtual void receive(ConnId conn, std::span<std::byte> into, Deadline deadline) = 0;
+    // Sends every pending byte of `plan` (resuming short sends internally), then
+    // completes once. The plan is owned by the caller and must stay alive and
+    // unmodified by the caller until the completion; the backend may `consume` it.
+    // A plan whose disposition is Close ends with a graceful disconnect.
+    virtual void transmit(ConnId conn, plan::TransmitPlan& plan, Deadline deadline) = 0;
+    // Abortive close. With an operation in flight, that operation completes
+    // with Cancelled and the slot is free after that completion; otherwise the
+    // slot is free at once and no completion follows.
+    virtual void close(ConnId conn) = 0;
+    // Runs the completion loop on the calling thread until a stop was
+    // requested and the sink is idle (or the drain deadline passed).
+    virtual void run(CompletionSink& sink, std::stop_token stop) = 0;
+};
+
+}  // namespace tpserve::conn

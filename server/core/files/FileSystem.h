@@ -1,0 +1,54 @@
+#pragma once
+// What core needs of the OS to serve files, and nothing more: open a path
+// beneath a document root without escaping it, and describe what was opened.
+// Implemented under platform/ (LinuxFileSystem, WindowsFileSystem), wired by app/.
+#include <cstdint>
+#include <string_view>
+
+#include "plan/FileRef.h"
+
+namespace tpserve::files {
+
+enum class FileKind : std::uint8_t { Regular, Directory, Other };
+
+struct FileInfo {
+    FileKind kind = FileKind::Other;
+    std::uint64_t size = 0;
+    std::int64_t mtime_sec = 0;  // seconds since the Unix epoch
+    std::uint32_t mtime_nsec = 0;
+    std::uint64_t inode = 0;  // 0 where the platform has none
+};
+
+enum class OpenError : std::uint8_t {
+    None,
+    NotFound,      // ENOENT, ENOTDIR
+    Forbidden,     // EACCES, EPERM, a symlink leaving the root, ...
+    TooManyFiles,  // EMFILE / ENFILE
+    Other,
+};
+
+struct OpenResult {
+    OpenError error = OpenError::None;
+    plan::FileRef file;  // set when error == None
+    FileInfo info;
+};
+
+enum class SymlinkPolicy : std::uint8_t {
+    WithinRoot,  // follow only links that stay beneath the root (default)
+    Follow,      // follow any link (like nginx's disable_symlinks off)
+    Never,       // refuse every symbolic link on the path
+};
+
+// One document root. The platform implementation holds the root open (a
+// directory fd on Linux), so lookups are relative to it and cannot escape.
+class FileSystem {
+public:
+    virtual ~FileSystem() = default;
+    // Opens `relative` beneath the root for reading. `relative` has already been
+    // normalized by PathResolver: '/'-separated, no leading '/', no "." or
+    // ".." segments, no NUL; "" names the root itself. Directories are opened
+    // too (so their kind can be reported). Never throws; thread-safe.
+    [[nodiscard]] virtual OpenResult open(std::string_view relative) const = 0;
+};
+
+}  // namespace tpserve::files
