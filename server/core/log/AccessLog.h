@@ -1,0 +1,61 @@
+#pragma once
+// The access log. Worker threads call write() once per finished request;
+// a single writer thread owned by the AccessLog does all the I/O.
+//
+// How a line travels: write() formats it into a per-thread line buffer (no
+// lock), then appends it to this thread's chunk (a 64 KiB block; a mutex only
+// that thread and the writer ever take). A full chunk is queued for the
+// writer; the writer also collects partly filled chunks every ~100 ms, so a
+// quiet server's lines still show up. Chunks are recycled, so once the pool
+// has grown to the traffic's size nothing is allocated. If the writer falls
+// so far behind that the pool reaches its cap, lines are dropped and counted
+// (dropped()) rather than stalling a worker.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "log/AccessRecord.h"
+
+namespace tpserve::log {
+
+struct AccessLogState;  // defined in AccessLog.cpp
+
+class AccessLog {
+    struct Key {};  // only open() can name it, so only open() constructs
+
+public:
+    static constexpr std::size_t kDefaultMaxBufferBytes = 16u << 20;
+
+    // destination: "off", "stdout", "stderr" or a file path (opened for append,
+    // created if missing). Returns nullptr and fills `error` on failure.
+    // `max_buffer_bytes` caps the memory of lines waiting for the writer.
+    static std::unique_ptr<AccessLog> open(const std::string& destination, std::string& error,
+                                           std::size_t max_buffer_bytes = kDefaultMaxBufferBytes);
+
+    AccessLog(Key, std::unique_ptr<AccessLogState> state) noexcept;
+    AccessLog(const AccessLog&) = delete;
+    AccessLog& operator=(const AccessLog&) = delete;
+    // Flushes, stops and joins the writer, closes a file it opened. Every
+    // write() must have returned before destruction.
+    ~AccessLog();
+
+    // False for "off": write() then does nothing and callers may skip building records.
+    [[nodiscard]] bool enabled() const noexcept;
+
+    // Thread-safe; never blocks on I/O; no allocation once this thread has
+    // written its first line.
+    void write(const AccessRecord& record) noexcept;
+
+    // Blocks until every line written (by any thread) before the call has
+    // reached the destination (fwrite + fflush). For shutdown and tests.
+    void flush() noexcept;
+
+    // Lines dropped because the writer fell behind (or failed to allocate).
+    [[nodiscard]] std::uint64_t dropped() const noexcept;
+
+private:
+    std::unique_ptr<AccessLogState> state_;
+};
+
+}  // namespace tpserve::log
