@@ -1,0 +1,344 @@
+#include "app/ConfigLoader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "app/ValueParsers.h"
+
+namespace tpserve::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Keys = std::span<const std::string_view>;
+
+constexpr std::string_view kTopKeys[] = {
+    "listen",        "workers", "root",   "index",    "serve_hidden", "symlinks",
+    "server_header", "mime",    "limits", "timeouts", "log"};
+constexpr std::string_view kMimeKeys[] = {"default", "types"};
+constexpr std::string_view kLimitKeys[] = {"request_line_bytes", "header_bytes", "header_count",
+                                           "body_bytes", "keepalive_requests"};
+constexpr std::string_view kTimeoutKeys[] = {"header", "keepalive", "send", "drain"};
+constexpr std::string_view kLogKeys[] = {"access", "error", "level"};
+
+const char* kind_of(const YAML::Node& n) {
+    switch (n.Type()) {
+        case YAML::NodeType::Map:
+            return "a map";
+        case YAML::NodeType::Sequence:
+            return "a list";
+        case YAML::NodeType::Scalar:
+            return "a scalar";
+        default:
+            return "nothing";
+    }
+}
+
+class Loader {
+public:
+    Loader(const std::string& source, const std::string& base_dir)
+        : source_(source), base_dir_(base_dir) {}
+
+    config::Config load(const YAML::Node& root) {
+        cfg_.source = source_;
+        if (root.IsNull()) return cfg_;  // empty file (or only comments): all defaults
+        if (!root.IsMap())
+            fail(root,
+                 std::string("the top level must be a map of settings, not ") + kind_of(root));
+        for (const auto& [key, value] : entries(root, "", kTopKeys))
+            top_level(key, value);
+        return std::move(cfg_);
+    }
+
+private:
+    using Entry = std::pair<YAML::Node, YAML::Node>;  // key node, value node
+
+    [[noreturn]] void fail(const YAML::Node& at, const std::string& why) const {
+        const YAML::Mark m = at.Mark();
+        if (m.is_null()) throw ConfigError(source_, 0, 0, why);
+        throw ConfigError(source_, m.line + 1, m.column + 1, why);
+    }
+
+    // The entries of a map, after refusing non-scalar, unknown and duplicate keys.
+    std::vector<Entry> entries(const YAML::Node& map, std::string_view section, Keys allowed) {
+        const std::string where = section.empty() ? "" : " in '" + std::string(section) + "'";
+        std::vector<Entry> out;
+        std::set<std::string> seen;
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            const YAML::Node key = it->first;
+            if (!key.IsScalar())
+                fail(key, "a key must be a plain name, not " + std::string(kind_of(key)));
+            const std::string& name = key.Scalar();
+            bool known = false;
+            for (const std::string_view k : allowed)
+                known = known || k == name;
+            if (!known) {
+                std::string why = "unknown key '" + name + "'" + where;
+                const std::string_view near = closest_word(name, allowed);
+                if (!near.empty()) why += " (did you mean '" + std::string(near) + "'?)";
+                fail(key, why + "; allowed keys: " + join_choices(allowed));
+            }
+            if (!seen.insert(name).second) fail(key, "duplicate key '" + name + "'" + where);
+            out.emplace_back(key, it->second);
+        }
+        return out;
+    }
+
+    const YAML::Node& map_of(const YAML::Node& key, const YAML::Node& v) {
+        if (v.IsNull()) return v;  // "limits:" with nothing under it: keep the defaults
+        if (!v.IsMap())
+            fail(v.Mark().is_null() ? key : v,
+                 "'" + key.Scalar() + "' must be a map, not " + kind_of(v));
+        return v;
+    }
+
+    std::string scalar(const YAML::Node& key, const YAML::Node& v, std::string_view what) {
+        if (!v.IsScalar()) {
+            fail(v.Mark().is_null() ? key : v,
+                 "'" + key.Scalar() + "' expects " + std::string(what) + ", not " + kind_of(v));
+        }
+        return v.Scalar();
+    }
+
+    // Runs a ValueParsers check; a non-empty reason becomes an error at `v`.
+    void check(const YAML::Node& key, const YAML::Node& v, const std::string& why) {
+        if (!why.empty()) fail(v, "'" + key.Scalar() + "': " + why);
+    }
+
+    std::string resolve(const std::string& path) const { return resolve_path(base_dir_, path); }
+
+    std::string path_value(const YAML::Node& key, const YAML::Node& v, bool access) {
+        const std::string s = scalar(key, v, "a destination");
+        check(key, v, access ? check_access_destination(s) : check_error_destination(s));
+        if (s == "off" || s == "stdout" || s == "stderr") return s;
+        return resolve(s);
+    }
+
+    // A scalar or a list of scalars, as a list.
+    std::vector<Entry> scalars(const YAML::Node& key, const YAML::Node& v, std::string_view what) {
+        std::vector<Entry> out;
+        if (v.IsSequence()) {
+            for (const auto& item : v) {
+                scalar(key, item, what);
+                out.emplace_back(key, item);
+            }
+            if (out.empty()) fail(v, "'" + key.Scalar() + "' must not be an empty list");
+        } else {
+            scalar(key, v, std::string(what) + " or a list of them");
+            out.emplace_back(key, v);
+        }
+        return out;
+    }
+
+    void top_level(const YAML::Node& key, const YAML::Node& v) {
+        const std::string& name = key.Scalar();
+        if (name == "listen") {
+            cfg_.listen.clear();
+            for (const auto& [k, item] : scalars(key, v, "an \"ADDR:PORT\" string")) {
+                config::ListenAddress a;
+                check(k, item, parse_listen(item.Scalar(), a));
+                for (const auto& earlier : cfg_.listen) {
+                    if (earlier == a) fail(item, "'listen': " + item.Scalar() + " is listed twice");
+                }
+                cfg_.listen.push_back(std::move(a));
+            }
+        } else if (name == "workers") {
+            check(key, v, parse_workers(scalar(key, v, "'auto' or a number"), cfg_.workers));
+        } else if (name == "root") {
+            const std::string s = scalar(key, v, "a directory path");
+            if (s.empty() || s.find('\0') != std::string::npos)
+                fail(v, "'root' must be a non-empty path");
+            cfg_.root = resolve(s);
+        } else if (name == "index") {
+            cfg_.index.clear();
+            for (const auto& [k, item] : scalars(key, v, "a file name")) {
+                check(k, item, check_index_name(item.Scalar()));
+                cfg_.index.push_back(item.Scalar());
+            }
+        } else if (name == "serve_hidden") {
+            cfg_.serve_hidden = boolean(key, v);
+        } else if (name == "symlinks") {
+            check(key, v, parse_symlinks(scalar(key, v, "a policy name"), cfg_.symlinks));
+        } else if (name == "server_header") {
+            cfg_.server_header = scalar(key, v, "a string (\"\" for no Server header)");
+            check(key, v, check_header_text(cfg_.server_header));
+        } else if (name == "mime") {
+            mime(map_of(key, v));
+        } else if (name == "limits") {
+            limits(map_of(key, v));
+        } else if (name == "timeouts") {
+            for (const auto& [k, d] : entries(map_of(key, v), "timeouts", kTimeoutKeys))
+                timeout(k, d);
+        } else if (name == "log") {
+            for (const auto& [k, d] : entries(map_of(key, v), "log", kLogKeys))
+                log_entry(k, d);
+        }
+    }
+
+    bool boolean(const YAML::Node& key, const YAML::Node& v) {
+        scalar(key, v, "true or false");
+        bool b = false;
+        if (!YAML::convert<bool>::decode(v, b))
+            fail(v, "'" + key.Scalar() + "' expects true or false, got '" + v.Scalar() + "'");
+        return b;
+    }
+
+    void mime(const YAML::Node& m) {
+        for (const auto& [key, v] : entries(m, "mime", kMimeKeys)) {
+            if (key.Scalar() == "default") {
+                cfg_.default_mime_type = media_type(key, v);
+                continue;
+            }
+            cfg_.mime_types.clear();
+            for (const auto& [ext_node, type_node] : entries_any(map_of(key, v))) {
+                std::string ext = ext_node.Scalar();
+                if (ext.empty() || ext.front() == '.' ||
+                    ext.find_first_of(std::string_view("/\\ \t\0", 5)) != std::string::npos) {
+                    fail(ext_node,
+                         "'types': '" + ext +
+                             "' is not a file extension (write it without the dot, e.g. wasm)");
+                }
+                for (char& c : ext) {
+                    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+                }
+                for (const auto& earlier : cfg_.mime_types) {
+                    if (earlier.extension == ext)
+                        fail(ext_node, "'types': extension '" + ext + "' is listed twice");
+                }
+                cfg_.mime_types.push_back({std::move(ext), media_type(ext_node, type_node)});
+            }
+        }
+    }
+
+    // The entries of a map whose keys are free-form (mime types): only
+    // scalar keys, no duplicates (checked by the caller, after lower-casing).
+    std::vector<Entry> entries_any(const YAML::Node& map) {
+        std::vector<Entry> out;
+        if (map.IsNull()) return out;
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            if (!it->first.IsScalar())
+                fail(it->first,
+                     "a key must be a plain name, not " + std::string(kind_of(it->first)));
+            out.emplace_back(it->first, it->second);
+        }
+        return out;
+    }
+
+    std::string media_type(const YAML::Node& key, const YAML::Node& v) {
+        const std::string t = scalar(key, v, "a media type such as text/html");
+        const std::size_t slash = t.find('/');
+        if (slash == std::string::npos || slash == 0 || slash + 1 == t.size()) {
+            fail(v, "'" + key.Scalar() + "': '" + t +
+                        "' is not a media type (type/subtype, e.g. application/wasm)");
+        }
+        check(key, v, check_header_text(t));
+        return t;
+    }
+
+    void limits(const YAML::Node& m) {
+        const YAML::Node* request_line = nullptr;  // for the cross-check's location
+        const YAML::Node* header_bytes = nullptr;
+        config::Limits& l = cfg_.limits;
+        const std::vector<Entry> list = entries(m, "limits", kLimitKeys);  // outlives the pointers
+        for (const auto& [key, v] : list) {
+            const std::string& name = key.Scalar();
+            const std::string s = scalar(key, v, "a number");
+            std::uint64_t n = 0;
+            if (name == "request_line_bytes") {
+                check(key, v, parse_size(s, 64, 1u << 20, n));
+                l.request_line_bytes = static_cast<std::uint32_t>(n);
+                request_line = &v;
+            } else if (name == "header_bytes") {
+                check(key, v, parse_size(s, 256, 1u << 20, n));
+                l.header_bytes = static_cast<std::uint32_t>(n);
+                header_bytes = &v;
+            } else if (name == "header_count") {
+                check(key, v, parse_size(s, 1, 10'000, n));
+                l.header_count = static_cast<std::uint32_t>(n);
+            } else if (name == "body_bytes") {
+                check(key, v, parse_size(s, 0, 1ull << 30, n));
+                l.body_bytes = n;
+            } else if (name == "keepalive_requests") {
+                check(key, v, parse_size(s, 1, 1'000'000'000, n));
+                l.keepalive_requests = static_cast<std::uint32_t>(n);
+            }
+        }
+        if (l.header_bytes < l.request_line_bytes) {
+            // The head includes the request line, so a smaller header budget is a contradiction.
+            fail(header_bytes != nullptr ? *header_bytes : *request_line,
+                 "'limits': header_bytes (" + std::to_string(l.header_bytes) +
+                     ") must be at least request_line_bytes (" +
+                     std::to_string(l.request_line_bytes) + ")");
+        }
+    }
+
+    void timeout(const YAML::Node& key, const YAML::Node& v) {
+        std::chrono::milliseconds d{};
+        check(key, v, parse_duration(scalar(key, v, "a duration"), d));
+        config::Timeouts& t = cfg_.timeouts;
+        const std::string& name = key.Scalar();
+        (name == "header"      ? t.header
+         : name == "keepalive" ? t.keepalive
+         : name == "send"      ? t.send
+                               : t.drain) = d;
+    }
+
+    void log_entry(const YAML::Node& key, const YAML::Node& v) {
+        const std::string& name = key.Scalar();
+        if (name == "access") {
+            cfg_.log.access = path_value(key, v, true);
+        } else if (name == "error") {
+            cfg_.log.error = path_value(key, v, false);
+        } else {
+            check(key, v, parse_log_level(scalar(key, v, "a level name"), cfg_.log.level));
+        }
+    }
+
+    const std::string& source_;
+    std::string base_dir_;
+    config::Config cfg_;
+};
+
+}  // namespace
+
+config::Config load_config_text(std::string_view yaml, const std::string& source_name,
+                                const std::string& base_dir) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(yaml));
+    } catch (const YAML::ParserException& e) {
+        throw ConfigError(source_name, e.mark.line + 1, e.mark.column + 1,
+                          "YAML syntax error: " + e.msg);
+    } catch (const YAML::Exception& e) {
+        throw ConfigError(source_name, 0, 0, std::string("YAML error: ") + e.what());
+    }
+    return Loader(source_name, base_dir).load(root);
+}
+
+config::Config load_config_file(const std::string& path) {
+    struct Closer {
+        void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+    };
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) throw ConfigError(path, 0, 0, "cannot read: it is a directory");
+    const std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
+    if (!file) throw ConfigError(path, 0, 0, std::string("cannot read: ") + std::strerror(errno));
+    std::string text;
+    char buf[8192];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, file.get())) > 0;)
+        text.append(buf, n);
+    if (std::ferror(file.get())) throw ConfigError(path, 0, 0, "read error");
+    const fs::path base = fs::absolute(path, ec).parent_path();
+    return load_config_text(text, path, base.string());
+}
+
+}  // namespace tpserve::app

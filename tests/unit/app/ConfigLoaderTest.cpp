@@ -1,0 +1,263 @@
+#include "app/ConfigLoader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+namespace tpserve::app {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string data(const std::string& name) {
+    return std::string(TPSERVE_TEST_DATA) + "/app/" + name;
+}
+
+// Loads a bad file and returns the error; fails the test if it loads.
+ConfigError error_of(const std::string& name) {
+    try {
+        load_config_file(data(name));
+    } catch (const ConfigError& e) {
+        return e;
+    }
+    ADD_FAILURE() << name << " loaded without error";
+    return ConfigError("", 0, 0, "");
+}
+
+void expect_at(const std::string& name, int line, int column, const std::string& fragment) {
+    SCOPED_TRACE(name);
+    const ConfigError e = error_of(name);
+    EXPECT_EQ(e.file, data(name));
+    EXPECT_EQ(e.line, line) << e.what();
+    EXPECT_EQ(e.column, column) << e.what();
+    EXPECT_NE(e.reason.find(fragment), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()), data(name) + ":" + std::to_string(line) + ":" +
+                                         std::to_string(column) + ": " + e.reason);
+}
+
+TEST(ConfigLoader, FullFile) {
+    const config::Config c = load_config_file(data("good-full.yaml"));
+    const std::string dir = fs::absolute(data("")).lexically_normal().string();
+    EXPECT_EQ(c.source, data("good-full.yaml"));
+    const std::vector<config::ListenAddress> listen{
+        {"127.0.0.1", 9000}, {"::1", 9001}, {"0.0.0.0", 80}, {"::", 0}, {"127.0.0.1", 65535}};
+    EXPECT_EQ(c.listen, listen);
+    EXPECT_EQ(c.workers, 4u);
+    EXPECT_EQ(c.root, dir + "site/public");
+    EXPECT_EQ(c.index, (std::vector<std::string>{"index.html", "default.htm"}));
+    EXPECT_TRUE(c.serve_hidden);
+    EXPECT_EQ(c.symlinks, files::SymlinkPolicy::Never);
+    EXPECT_EQ(c.server_header, "");
+    EXPECT_EQ(c.default_mime_type, "text/plain");
+    ASSERT_EQ(c.mime_types.size(), 2u);
+    EXPECT_EQ(c.mime_types[0].extension, "wasm");
+    EXPECT_EQ(c.mime_types[0].type, "application/wasm");
+    EXPECT_EQ(c.mime_types[1].extension, "md");
+    EXPECT_EQ(c.mime_types[1].type, "text/markdown; charset=utf-8");
+    EXPECT_EQ(c.limits.request_line_bytes, 4096u);
+    EXPECT_EQ(c.limits.header_bytes, 16384u);
+    EXPECT_EQ(c.limits.header_count, 50u);
+    EXPECT_EQ(c.limits.body_bytes, 0u);
+    EXPECT_EQ(c.limits.keepalive_requests, 1'000'000'000u);
+    EXPECT_EQ(c.timeouts.header, 500ms);
+    EXPECT_EQ(c.timeouts.keepalive, 120s);
+    EXPECT_EQ(c.timeouts.send, 3600s);
+    EXPECT_EQ(c.timeouts.drain, 3s);
+    EXPECT_EQ(c.log.access, dir + "logs/access.log");
+    EXPECT_EQ(c.log.error, "/var/log/tpserve-error.log");
+    EXPECT_EQ(c.log.level, config::LogLevel::Debug);
+}
+
+TEST(ConfigLoader, ScalarsForListsAndEmptySections) {
+    const config::Config c = load_config_file(data("good-scalars.yaml"));
+    const config::Config d;
+    EXPECT_EQ(c.listen, (std::vector<config::ListenAddress>{{"0.0.0.0", 8080}}));
+    EXPECT_EQ(c.index, std::vector<std::string>{"home.html"});
+    EXPECT_EQ(c.workers, 0u);
+    EXPECT_EQ(c.limits.header_bytes, d.limits.header_bytes);
+    EXPECT_EQ(c.timeouts.keepalive, d.timeouts.keepalive);
+    EXPECT_EQ(c.log.access, "off");
+    EXPECT_EQ(c.log.error, "stderr");
+}
+
+void expect_defaults(const config::Config& c, bool same_root) {
+    const config::Config d;
+    EXPECT_EQ(c.listen, d.listen);
+    EXPECT_EQ(c.workers, d.workers);
+    if (same_root) {
+        EXPECT_EQ(c.root, d.root);
+    }
+    EXPECT_EQ(c.index, d.index);
+    EXPECT_EQ(c.serve_hidden, d.serve_hidden);
+    EXPECT_EQ(c.symlinks, d.symlinks);
+    EXPECT_EQ(c.server_header, d.server_header);
+    EXPECT_TRUE(c.mime_types.empty());
+    EXPECT_EQ(c.default_mime_type, d.default_mime_type);
+    EXPECT_EQ(c.limits.request_line_bytes, d.limits.request_line_bytes);
+    EXPECT_EQ(c.limits.header_bytes, d.limits.header_bytes);
+    EXPECT_EQ(c.limits.header_count, d.limits.header_count);
+    EXPECT_EQ(c.limits.body_bytes, d.limits.body_bytes);
+    EXPECT_EQ(c.limits.keepalive_requests, d.limits.keepalive_requests);
+    EXPECT_EQ(c.timeouts.header, d.timeouts.header);
+    EXPECT_EQ(c.timeouts.keepalive, d.timeouts.keepalive);
+    EXPECT_EQ(c.timeouts.send, d.timeouts.send);
+    EXPECT_EQ(c.timeouts.drain, d.timeouts.drain);
+    EXPECT_EQ(c.log.access, d.log.access);
+    EXPECT_EQ(c.log.error, d.log.error);
+    EXPECT_EQ(c.log.level, d.log.level);
+}
+
+TEST(ConfigLoader, EmptyFilesAreAllDefaults) {
+    expect_defaults(load_config_file(data("good-empty.yaml")), true);
+    expect_defaults(load_config_file(data("good-comments.yaml")), true);
+}
+
+TEST(ConfigLoader, ShippedDefaultYamlIsTheDefaults) {
+    const std::string path = std::string(TPSERVE_SOURCE_DIR) + "/config/default.yaml";
+    const config::Config c = load_config_file(path);
+    expect_defaults(c, false);
+    const fs::path expected_root = (fs::absolute(path).parent_path() / "../www").lexically_normal();
+    EXPECT_EQ(c.root, expected_root.string());
+}
+
+TEST(ConfigLoader, ProductionExampleLoads) {
+    const config::Config c =
+        load_config_file(std::string(TPSERVE_SOURCE_DIR) + "/config/examples/production.yaml");
+    EXPECT_EQ(c.listen, (std::vector<config::ListenAddress>{{"0.0.0.0", 8080}, {"::", 8080}}));
+    EXPECT_EQ(c.root, "/srv/www");
+    EXPECT_EQ(c.log.access, "/var/log/tpserve/access.log");
+    EXPECT_EQ(c.server_header, "");
+}
+
+TEST(ConfigLoader, BadFilesPointAtTheOffendingNode) {
+    expect_at("bad-unknown-top.yaml", 3, 1,
+              "unknown key 'rooot' (did you mean 'root'?); allowed keys:");
+    expect_at("bad-unknown-nested.yaml", 4, 3,
+              "unknown key 'body_byte' in 'limits' (did you mean 'body_bytes'?)");
+    expect_at("bad-wrong-type.yaml", 3, 3, "'workers' expects 'auto' or a number, not a map");
+    expect_at("bad-not-integer.yaml", 2, 17, "expected a number such as 8192");
+    expect_at("bad-out-of-range.yaml", 4, 17, "out of range (256..1048576)");
+    expect_at("bad-header-smaller.yaml", 3, 17,
+              "header_bytes (4096) must be at least request_line_bytes (8192)");
+    expect_at("bad-listen.yaml", 3, 5, "IPv6 address needs brackets");
+    expect_at("bad-listen-port.yaml", 1, 9, "port '70000' is not a number in 0..65535");
+    expect_at("bad-listen-empty.yaml", 2, 9, "must not be an empty list");
+    expect_at("bad-duration.yaml", 3, 14, "expected a duration");
+    expect_at("bad-top-list.yaml", 1, 1, "the top level must be a map");
+    expect_at("bad-duplicate.yaml", 3, 1, "duplicate key 'workers'");
+    expect_at("bad-bool.yaml", 1, 15, "expects true or false, got 'maybe'");
+    expect_at("bad-index.yaml", 1, 21, "cannot contain '/'");
+}
+
+TEST(ConfigLoader, SyntaxErrorHasItsMark) {
+    const ConfigError e = error_of("bad-syntax.yaml");
+    EXPECT_NE(e.reason.find("YAML syntax error"), std::string::npos) << e.what();
+    EXPECT_EQ(e.line, 3) << e.what();  // where yaml-cpp notices the unclosed '['
+    EXPECT_GT(e.column, 0);
+}
+
+TEST(ConfigLoader, UnreadableFile) {
+    const ConfigError e = error_of("does-not-exist.yaml");
+    EXPECT_EQ(e.line, 0);
+    EXPECT_NE(std::string(e.what()).find("does-not-exist.yaml: cannot read"), std::string::npos)
+        << e.what();
+    try {
+        load_config_file(data(""));
+        ADD_FAILURE() << "a directory loaded";
+    } catch (const ConfigError& d) {
+        EXPECT_NE(d.reason.find("directory"), std::string::npos);
+    }
+}
+
+config::Config text(const std::string& yaml) {
+    return load_config_text(yaml, "t.yaml", "/etc/tpserve");
+}
+
+int line_of(const std::string& yaml) {
+    try {
+        text(yaml);
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.file, "t.yaml");
+        return e.line;
+    }
+    ADD_FAILURE() << "accepted: " << yaml;
+    return -1;
+}
+
+TEST(ConfigLoader, TextVariants) {
+    EXPECT_EQ(text("root: www").root, "/etc/tpserve/www");
+    EXPECT_EQ(text("root: /abs/./x/../y/").root, "/abs/y");
+    EXPECT_EQ(load_config_text("root: www", "t", "").root, "www");
+    EXPECT_EQ(text("log: {access: a.log}").log.access, "/etc/tpserve/a.log");
+    EXPECT_EQ(text("serve_hidden: on").serve_hidden, true);
+    EXPECT_EQ(text("serve_hidden: no").serve_hidden, false);
+    EXPECT_EQ(text("workers: 256").workers, 256u);
+    EXPECT_EQ(text("limits: {body_bytes: 1g}").limits.body_bytes, 1u << 30);
+    EXPECT_EQ(text("timeouts: {drain: 24h}").timeouts.drain, std::chrono::hours(24));
+    EXPECT_EQ(text("timeouts: {drain: 1ms}").timeouts.drain, std::chrono::milliseconds(1));
+    EXPECT_EQ(text("symlinks: follow").symlinks, files::SymlinkPolicy::Follow);
+    EXPECT_EQ(text("log: {level: warn}").log.level, config::LogLevel::Warn);
+}
+
+TEST(ConfigLoader, TextRejections) {
+    EXPECT_EQ(line_of("workers: 0"), 1);
+    EXPECT_EQ(line_of("workers: 257"), 1);
+    EXPECT_EQ(line_of("workers: -1"), 1);
+    EXPECT_EQ(line_of("\nroot:"), 2);  // null value
+    EXPECT_EQ(line_of("root: [a, b]"), 1);
+    EXPECT_EQ(line_of("index: []"), 1);
+    EXPECT_EQ(line_of("index: ['']"), 1);
+    EXPECT_EQ(line_of("index: ['..']"), 1);
+    EXPECT_EQ(line_of("limits: {request_line_bytes: 63}"), 1);
+    EXPECT_EQ(line_of("limits: {header_count: 10001}"), 1);
+    EXPECT_EQ(line_of("limits: {header_count: 0}"), 1);
+    EXPECT_EQ(line_of("limits: {body_bytes: 2g}"), 1);
+    EXPECT_EQ(line_of("limits: {keepalive_requests: 0}"), 1);
+    EXPECT_EQ(line_of("limits: {keepalive_requests: 1000000001}"), 1);
+    EXPECT_EQ(line_of("limits: {body_bytes: 99999999999999999999999}"), 1);
+    EXPECT_EQ(line_of("timeouts: {header: 0}"), 1);
+    EXPECT_EQ(line_of("timeouts: {header: 25h}"), 1);
+    EXPECT_EQ(line_of("timeouts: {header: 1.5s}"), 1);
+    EXPECT_EQ(line_of("timeouts: {header: 10 s}"), 1);
+    EXPECT_EQ(line_of("log: {level: loud}"), 1);
+    EXPECT_EQ(line_of("log: {error: 'off'}"), 1);
+    EXPECT_EQ(line_of("log: {access: ''}"), 1);
+    EXPECT_EQ(line_of("symlinks: sometimes"), 1);
+    EXPECT_EQ(line_of("server_header: \"a\\r\\nX: y\""), 1);
+    EXPECT_EQ(line_of("mime: {types: {.wasm: application/wasm}}"), 1);
+    EXPECT_EQ(line_of("mime: {types: {wasm: wasm}}"), 1);
+    EXPECT_EQ(line_of("mime: {types: {wasm: a/b, WASM: c/d}}"), 1);
+    EXPECT_EQ(line_of("mime: {default: ''}"), 1);
+    EXPECT_EQ(line_of("listen: ['127.0.0.1:80', '127.0.0.1:80']"), 1);
+    EXPECT_EQ(line_of("listen: 'example.com:80'"), 1);
+    EXPECT_EQ(line_of("listen: '127.0.0.1'"), 1);
+    EXPECT_EQ(line_of("listen: '[::1]'"), 1);
+    EXPECT_EQ(line_of("listen: '[fe80::1%eth0]:80'"), 1);
+    EXPECT_EQ(line_of("listen: {a: b}"), 1);
+    EXPECT_EQ(line_of("just a string"), 1);
+    EXPECT_EQ(line_of("? [a]\n: 1"), 1);  // non-scalar key
+}
+
+TEST(ConfigLoader, SuggestionsAndAllowedKeys) {
+    try {
+        text("log:\n  levle: info");
+        FAIL();
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.line, 2);
+        EXPECT_EQ(e.column, 3);
+        EXPECT_EQ(e.reason,
+                  "unknown key 'levle' in 'log' (did you mean 'level'?); allowed keys: access, "
+                  "error or level");
+    }
+    try {
+        text("zzzzzz: 1");
+        FAIL();
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.reason.find("did you mean"), std::string::npos) << e.reason;
+    }
+}
+
+}  // namespace
+}  // namespace tpserve::app
