@@ -1,0 +1,86 @@
+#pragma once
+// One client connection: the single state machine every backend drives.
+//
+//   Accepting --accept--> Reading --request(s)--> Transmitting --done--> Reading
+//                            |  error / timeout          | Close plan
+//                            +--------> Closing <--------+--> Free
+//
+// Exactly one operation is in flight while Reading or Transmitting; the
+// object is touched only from its worker thread. Pipelined requests found in
+// one receive are answered by one plan, in order.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "config/Config.h"
+#include "conn/Proactor.h"
+#include "files/PathResolver.h"
+#include "handler/StaticHandler.h"
+#include "http/RequestParser.h"
+#include "log/AccessLog.h"
+#include "plan/TransmitPlan.h"
+
+namespace tpserve::conn {
+
+struct ConnectionEnv {
+    const config::Config& config;
+    Proactor& proactor;
+    handler::StaticHandler& handler;
+    log::AccessLog* access_log;  // null when access logging is off
+};
+
+class Connection {
+public:
+    enum class State : std::uint8_t { Free, Accepting, Reading, Transmitting, Closing };
+    enum class Outcome : std::uint8_t { Live, Freed };
+
+    explicit Connection(ConnectionEnv& env);
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // The slot was offered to the proactor's accept pool under `id`.
+    void offered(ConnId id) noexcept;
+    // Every completion for this slot; Freed means the slot may be offered again.
+    Outcome on_completion(const Completion& completion);
+    // Shutdown: idle connections close now, busy ones after their response.
+    Outcome on_stop();
+
+    [[nodiscard]] State state() const noexcept { return state_; }
+    [[nodiscard]] ConnId id() const noexcept { return id_; }
+    [[nodiscard]] bool live() const noexcept {
+        return state_ == State::Reading || state_ == State::Transmitting ||
+               state_ == State::Closing;
+    }
+
+private:
+    Outcome on_accept(const Completion& completion);
+    Outcome on_receive(const Completion& completion);
+    Outcome on_transmit(const Completion& completion);
+    Outcome process();
+    Outcome abort();
+    Outcome freed() noexcept;
+    void respond(const http::Request& request);
+    void respond_error(std::uint16_t status);
+    void compact() noexcept;
+    void post_receive();
+    void log_access(const http::Request* request, const handler::ResponseInfo& info);
+    [[nodiscard]] bool request_in_progress() const noexcept;
+
+    ConnectionEnv& env_;
+    ConnId id_{};
+    State state_ = State::Free;
+    bool stopping_ = false;
+    std::uint32_t served_ = 0;
+    Deadline request_deadline_{};
+    http::RequestParser parser_;
+    files::PathResolver resolver_;
+    std::unique_ptr<std::byte[]> buffer_;
+    std::size_t capacity_ = 0;
+    std::size_t filled_ = 0;
+    plan::TransmitPlan plan_;
+    std::array<char, 64> peer_{};
+    std::size_t peer_size_ = 0;
+};
+
+}  // namespace tpserve::conn

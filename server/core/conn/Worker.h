@@ -1,0 +1,51 @@
+#pragma once
+// One worker thread's share of the server: a pool of connection slots over
+// one proactor. Share-nothing: each worker has its own proactor, handler and
+// connections; only the immutable config, the file system and the access log
+// are shared (all thread-safe).
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "config/Config.h"
+#include "conn/Connection.h"
+#include "conn/Proactor.h"
+#include "files/FileSystem.h"
+#include "files/MimeTable.h"
+#include "handler/StaticHandler.h"
+#include "log/AccessLog.h"
+
+namespace tpserve::conn {
+
+class Worker final : public CompletionSink {
+public:
+    // `max_connections` bounds the slots; connections are created lazily, so
+    // memory follows the peak of concurrent clients, not the bound.
+    Worker(const config::Config& config, Proactor& proactor, const files::FileSystem& files,
+           const files::MimeTable& mime, log::AccessLog* access_log, std::uint32_t max_connections);
+
+    // Offers the first slots to the accept pool; call once before `run`.
+    void start();
+
+    void on_completion(const Completion& completion) override;
+    void on_stop() override;
+    [[nodiscard]] bool idle() const override { return live_ == 0; }
+
+    [[nodiscard]] std::uint32_t live_connections() const noexcept { return live_; }
+
+private:
+    void offer_more();
+    void release(std::uint32_t slot);
+
+    Proactor& proactor_;
+    handler::StaticHandler handler_;
+    ConnectionEnv env_;
+    std::vector<std::unique_ptr<Connection>> slots_;
+    std::vector<std::uint32_t> generations_;
+    std::vector<std::uint32_t> free_;  // never-offered or released slots
+    std::uint32_t offered_ = 0;        // slots waiting in the accept pool
+    std::uint32_t live_ = 0;           // accepted and not yet freed
+    bool stopping_ = false;
+};
+
+}  // namespace tpserve::conn

@@ -1,0 +1,23 @@
+#include "handler/DateCache.h"
+
+#include <chrono>
+
+#include "files/HttpDate.h"
+
+namespace tpserve::handler {
+
+std::int64_t DateCache::unix_seconds() noexcept {
+    using namespace std::chrono;
+    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string_view DateCache::now() noexcept {
+    const std::int64_t second = unix_seconds();
+    if (second != second_) {
+        files::format_http_date(second, std::span<char, 29>(text_));
+        second_ = second;
+    }
+    return {text_.data(), text_.size()};
+}
+
+}  // namespace tpserve::handler
