@@ -1,0 +1,149 @@
+// UringProactor: accepting connections, and shutdown (stop, drain).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "platform/linux/UringOps.h"
+#include "platform/linux/UringProactor.h"
+#include "platform/linux/UringRing.h"
+
+namespace tpserve::platform {
+
+using conn::IoStatus;
+using conn::OpKind;
+using uring::encode;
+using uring::Slot;
+using uring::SlotOp;
+using uring::Tag;
+
+namespace {
+
+// "127.0.0.1:50412" / "[::1]:50412"; empty if the peer is already gone.
+void format_peer(int fd, char* out, std::size_t size) {
+    out[0] = '\0';
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
+    char text[INET6_ADDRSTRLEN] = {};
+    if (address.ss_family == AF_INET) {
+        const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
+        ::inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
+        std::snprintf(out, size, "%s:%u", text, unsigned{ntohs(v4->sin_port)});
+    } else if (address.ss_family == AF_INET6) {
+        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
+        ::inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
+        std::snprintf(out, size, "[%s]:%u", text, unsigned{ntohs(v6->sin6_port)});
+    }
+}
+
+}  // namespace
+
+void UringProactor::arm_accept(std::uint32_t listener) {
+    if (!ring_->reserve(1)) return;  // retried on the next loop turn
+    io_uring_sqe* sqe = ring_->sqe();
+    const int fd = listeners_[listener].fd.get();
+    // Accepted sockets are nonblocking: sendfile(2) runs on this thread and
+    // must never block it. io_uring's own RECV/SENDMSG still wait by arming
+    // an internal poll on such sockets (measured on 6.18: a RECV with no data
+    // and a 64 MiB SENDMSG(WAITALL) to a client not reading both stay pending
+    // and then complete in full); an -EAGAIN from older kernels is retried.
+    if (multishot_accept_) {
+        io_uring_prep_multishot_accept(sqe, fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    } else {
+        io_uring_prep_accept(sqe, fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    }
+    sqe->user_data = encode(Tag::Accept, 0, listener);
+    listeners_[listener].armed = true;
+}
+
+void UringProactor::on_accept(std::uint32_t listener, std::int32_t res, std::uint32_t flags) {
+    Listener& entry = listeners_[listener];
+    // Without F_MORE the accept is over (single-shot, error, cancel); the loop
+    // re-arms unarmed listeners at the top of the next turn.
+    if ((flags & IORING_CQE_F_MORE) == 0) entry.armed = false;
+    if (res < 0) {
+        if (res == -EINVAL) {
+            if (multishot_accept_) {
+                multishot_accept_ = false;  // kernel < 5.19: re-armed single-shot
+            } else {
+                entry.fd.reset();  // not a listening socket at all: stop trying
+            }
+        }
+        return;
+    }
+    const int fd = res;
+    if (stopping_ || offered_count_ == 0) {
+        ::close(fd);
+        if (!stopping_) ++counters_.dropped;
+        return;
+    }
+    const conn::ConnId id = offered_[offered_head_];
+    offered_head_ = (offered_head_ + 1) % offered_.size();
+    --offered_count_;
+    Slot& slot = slots_[id.slot];
+    slot.fd = fd;
+    slot.op = SlotOp::Idle;
+    slot.cancel_requested = false;
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    format_peer(fd, peer_, sizeof peer_);
+    ++counters_.accepted;
+    conn::Completion completion;
+    completion.conn = id;
+    completion.kind = OpKind::Accept;
+    completion.status = IoStatus::Ok;
+    completion.peer = peer_;
+    sink_->on_completion(completion);
+}
+
+void UringProactor::begin_stop() {
+    stopping_ = true;
+    for (std::uint32_t i = 0; i < listeners_.size(); ++i) {
+        Listener& entry = listeners_[i];
+        if (entry.armed && ring_->reserve(1)) {
+            io_uring_sqe* sqe = ring_->sqe();
+            io_uring_prep_cancel64(sqe, encode(Tag::Accept, 0, i), 0);
+            sqe->user_data = encode(Tag::Cancel, 0, 0);
+        }
+        // The accept request holds its own file reference until cancelled.
+        entry.fd.reset();
+    }
+    sink_->on_stop();
+    // Slots offered before the stop complete as Cancelled (queued, not inline).
+    while (offered_count_ > 0) {
+        const conn::ConnId id = offered_[offered_head_];
+        offered_head_ = (offered_head_ + 1) % offered_.size();
+        --offered_count_;
+        Slot& slot = slots_[id.slot];
+        slot.op = SlotOp::Idle;
+        finish(slot, OpKind::Accept, IoStatus::Cancelled, 0, 0, false, false);
+    }
+    if (ring_->reserve(1)) {
+        drain_timeout_.tv_sec = options_.drain_timeout.count() / 1000;
+        drain_timeout_.tv_nsec = (options_.drain_timeout.count() % 1000) * 1'000'000;
+        io_uring_sqe* sqe = ring_->sqe();
+        io_uring_prep_timeout(sqe, &drain_timeout_, 0, 0);
+        sqe->user_data = encode(Tag::DrainTimer, 0, 0);
+    } else {
+        on_drain_expired();  // cannot time the drain: do not wait at all
+    }
+}
+
+void UringProactor::on_drain_expired() {
+    drain_expired_ = true;
+    for (Slot& slot : slots_) {
+        if ((slot.op == SlotOp::Receive || slot.op == SlotOp::Send ||
+             slot.op == SlotOp::WaitWritable) &&
+            !slot.cancel_requested) {
+            cancel_op(slot);  // completes Cancelled; the core then closes it
+        }
+    }
+    end_lingers();
+}
+
+}  // namespace tpserve::platform

@@ -1,0 +1,358 @@
+#include "platform/linux/UringProactor.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "plan/TransmitPlan.h"
+#include "platform/linux/UringErrors.h"
+#include "platform/linux/UringOps.h"
+#include "platform/linux/UringRing.h"
+
+namespace tpserve::platform {
+
+using conn::IoStatus;
+using conn::OpKind;
+using uring::encode;
+using uring::Slot;
+using uring::SlotOp;
+using uring::Tag;
+
+namespace {
+
+constexpr std::size_t kCqeBatch = 256;
+constexpr std::size_t kLingerBytes = 64 * 1024;
+
+bool in_flight(SlotOp op) {
+    return op == SlotOp::Receive || op == SlotOp::Send || op == SlotOp::WaitWritable;
+}
+
+__kernel_timespec to_timespec(std::chrono::nanoseconds ns) {
+    if (ns.count() < 0) ns = {};
+    __kernel_timespec ts{};
+    ts.tv_sec = static_cast<long long>(ns.count() / 1'000'000'000);
+    ts.tv_nsec = static_cast<long long>(ns.count() % 1'000'000'000);
+    return ts;
+}
+
+}  // namespace
+
+std::unique_ptr<UringProactor> UringProactor::create(std::vector<UniqueFd> listeners,
+                                                     const UringOptions& options,
+                                                     std::string& error, int& error_errno) {
+    // sendfile(2) has no MSG_NOSIGNAL: a peer that vanished must give EPIPE, not kill us.
+    ::signal(SIGPIPE, SIG_IGN);
+    const unsigned entries = std::clamp<unsigned>(
+        std::bit_ceil(std::max<std::uint32_t>(options.max_connections, 1)), 256, 4096);
+    auto ring = uring::Ring::create(entries, error, error_errno);
+    if (!ring) return nullptr;
+    UniqueFd wake(::eventfd(0, EFD_CLOEXEC));  // blocking: io_uring polls it for us
+    if (!wake) {
+        error_errno = errno;
+        error = std::string("eventfd: ") + std::strerror(error_errno);
+        return nullptr;
+    }
+    auto proactor =
+        std::make_unique<UringProactor>(Key{}, std::move(ring), std::move(listeners), options);
+    proactor->wake_fd_ = std::move(wake);
+    return proactor;
+}
+
+UringProactor::UringProactor(Key, std::unique_ptr<uring::Ring> ring,
+                             std::vector<UniqueFd> listeners, const UringOptions& options)
+    : ring_(std::move(ring)), options_(options) {
+    const std::uint32_t capacity = std::max<std::uint32_t>(options.max_connections, 1);
+    options_.max_connections = capacity;
+    for (UniqueFd& fd : listeners)
+        listeners_.push_back(Listener{std::move(fd), false});
+    slots_.resize(capacity);
+    for (Slot& slot : slots_)
+        slot.iov.reserve(8);
+    offered_.resize(capacity);
+    finished_.resize(capacity);
+    lingers_.resize(capacity);
+    free_lingers_.reserve(capacity);
+    for (std::uint32_t i = capacity; i-- > 0;)
+        free_lingers_.push_back(i);
+    discard_.resize(kLingerBytes);
+}
+
+UringProactor::~UringProactor() {
+    // The kernel may still hold pointers into slots_ and discard_: tear the ring
+    // down (cancelling what is in flight) before those buffers go away.
+    ring_.reset();
+    for (Slot& slot : slots_) {
+        if (slot.fd >= 0) ::close(slot.fd);
+    }
+    for (uring::Linger& linger : lingers_) {
+        if (linger.fd >= 0) ::close(linger.fd);
+    }
+}
+
+Slot* UringProactor::slot_for(conn::ConnId conn) {
+    return conn.slot < slots_.size() ? &slots_[conn.slot] : nullptr;
+}
+
+std::uint64_t UringProactor::op_user_data(Slot& slot) {
+    ++slot.sequence;
+    return encode(Tag::Conn, slot.sequence, slot.id.slot);
+}
+
+void UringProactor::link_deadline(io_uring_sqe* op, Slot& slot, conn::Deadline deadline) {
+    if (deadline == conn::Deadline::max()) return;
+    // Absolute CLOCK_MONOTONIC (= steady_clock): no clock read per operation.
+    slot.timeout = to_timespec(deadline.time_since_epoch());
+    op->flags |= IOSQE_IO_LINK;
+    io_uring_sqe* timeout = ring_->sqe();
+    io_uring_prep_link_timeout(timeout, &slot.timeout, IORING_TIMEOUT_ABS);
+    timeout->user_data = encode(Tag::LinkTimeout, 0, 0);
+}
+
+void UringProactor::accept(conn::ConnId into) {
+    Slot* slot = slot_for(into);
+    // After stop the offer is dropped: no accept will ever complete it.
+    if (slot == nullptr || stopping_ || offered_count_ == offered_.size()) return;
+    slot->id = into;
+    slot->op = SlotOp::Offered;
+    slot->cancel_requested = false;
+    offered_[(offered_head_ + offered_count_) % offered_.size()] = into;
+    ++offered_count_;
+}
+
+void UringProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) {
+    Slot* slot = slot_for(conn);
+    if (slot == nullptr || in_flight(slot->op) || slot->op == SlotOp::Finished) return;
+    slot->receive_data = into.data();
+    slot->receive_size = into.size();
+    slot->deadline = deadline;
+    if (slot->id != conn || slot->fd < 0) {
+        slot->id = conn;
+        finish(*slot, OpKind::Receive, IoStatus::Failed, 0, EBADF, false, false);
+        return;
+    }
+    if (drain_expired_) {
+        finish(*slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, false);
+        return;
+    }
+    submit_receive(*slot, false);
+}
+
+void UringProactor::submit_receive(Slot& slot, bool now) {
+    if (!ring_->reserve(2)) {
+        finish(slot, OpKind::Receive, IoStatus::NoResources, 0, EBUSY, false, now);
+        return;
+    }
+    io_uring_sqe* sqe = ring_->sqe();
+    io_uring_prep_recv(sqe, slot.fd, slot.receive_data, slot.receive_size, 0);
+    // A keep-alive connection usually has nothing to read yet: arm the poll
+    // straight away instead of trying a recv that would fail.
+    sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
+    sqe->user_data = op_user_data(slot);
+    link_deadline(sqe, slot, slot.deadline);
+    slot.op = SlotOp::Receive;
+    ++ops_in_flight_;
+}
+
+void UringProactor::close(conn::ConnId conn) {
+    Slot* slot = slot_for(conn);
+    if (slot == nullptr || slot->id != conn) return;
+    switch (slot->op) {
+        case SlotOp::Offered:
+            return;  // still the backend's; the core cannot close it
+        case SlotOp::Idle:
+            break;
+        case SlotOp::Finished:
+            slot->cancel_requested = true;
+            break;
+        case SlotOp::Receive:
+        case SlotOp::Send:
+        case SlotOp::WaitWritable:
+            cancel_op(*slot);
+            break;
+    }
+    // The in-flight request holds its own reference to the socket, so closing
+    // the descriptor now is safe; the socket dies when the op is cancelled.
+    if (slot->fd >= 0) ::close(slot->fd);
+    slot->fd = -1;
+}
+
+void UringProactor::cancel_op(Slot& slot) {
+    slot.cancel_requested = true;
+    if (!ring_->reserve(1)) return;  // the op still ends at its deadline
+    io_uring_sqe* sqe = ring_->sqe();
+    io_uring_prep_cancel64(sqe, encode(Tag::Conn, slot.sequence, slot.id.slot), 0);
+    sqe->user_data = encode(Tag::Cancel, 0, 0);
+}
+
+void UringProactor::finish(Slot& slot, OpKind kind, IoStatus status, std::uint64_t bytes,
+                           std::int32_t os_error, bool closed, bool now) {
+    slot.result_kind = kind;
+    slot.result_status = slot.cancel_requested ? IoStatus::Cancelled : status;
+    slot.result_bytes = bytes;
+    slot.result_error = os_error;
+    slot.result_closed = closed;
+    if (now) {
+        deliver(slot);
+        return;
+    }
+    // Never inline: queue it for the loop.
+    slot.op = SlotOp::Finished;
+    finished_[(finished_head_ + finished_count_) % finished_.size()] = slot.id.slot;
+    ++finished_count_;
+}
+
+void UringProactor::deliver(Slot& slot) {
+    conn::Completion completion;
+    completion.conn = slot.id;
+    completion.kind = slot.result_kind;
+    completion.status = slot.result_status;
+    completion.bytes = slot.result_bytes;
+    completion.closed = slot.result_closed;
+    completion.os_error = slot.result_error;
+    if (completion.kind == OpKind::Receive && completion.status == IoStatus::Ok) {
+        completion.data = {slot.receive_data, static_cast<std::size_t>(slot.result_bytes)};
+    }
+    // The sink may start the next op on this slot from inside the call.
+    slot.op = SlotOp::Idle;
+    slot.cancel_requested = false;
+    slot.plan = nullptr;
+    sink_->on_completion(completion);
+}
+
+void UringProactor::deliver_queued() {
+    // Only what was queued before this turn: a sink that keeps finishing
+    // synchronously cannot starve the ring.
+    for (std::size_t n = finished_count_; n > 0 && finished_count_ > 0; --n) {
+        const std::uint32_t index = finished_[finished_head_];
+        finished_head_ = (finished_head_ + 1) % finished_.size();
+        --finished_count_;
+        Slot& slot = slots_[index];
+        if (slot.op == SlotOp::Finished) deliver(slot);
+    }
+}
+
+void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
+    sink_ = &sink;
+    ring_->enable();  // from here on only this thread may submit
+    std::stop_callback on_stop(stop, [this] {
+        const std::uint64_t one = 1;
+        // Async-signal-safe and thread-safe: the ring itself is touched only here.
+        const ssize_t ignored = ::write(wake_fd_.get(), &one, sizeof one);
+        (void)ignored;
+    });
+    arm_wake();
+    io_uring_cqe* cqes[kCqeBatch];
+    for (;;) {
+        deliver_queued();
+        if (stopping_) {
+            if ((drain_expired_ || sink.idle()) && !ending_lingers_) end_lingers();
+            if (may_return()) break;
+        } else {
+            for (std::uint32_t i = 0; i < listeners_.size(); ++i) {
+                if (!listeners_[i].armed && listeners_[i].fd) arm_accept(i);
+            }
+        }
+        // One syscall per turn: submit everything queued, wait for one CQE
+        // unless completions are already queued for delivery.
+        ring_->submit_and_wait(finished_count_ > 0 ? 0 : 1);
+        for (;;) {
+            const unsigned count = io_uring_peek_batch_cqe(ring_->get(), cqes, kCqeBatch);
+            if (count == 0) break;
+            for (unsigned i = 0; i < count; ++i) {
+                handle_cqe(cqes[i]->user_data, cqes[i]->res, cqes[i]->flags);
+            }
+            io_uring_cq_advance(ring_->get(), count);
+        }
+    }
+    sink_ = nullptr;
+}
+
+bool UringProactor::may_return() const {
+    return (drain_expired_ || sink_->idle()) && ops_in_flight_ == 0 && finished_count_ == 0 &&
+           lingers_in_flight_ == 0;
+}
+
+void UringProactor::arm_wake() {
+    if (!ring_->reserve(1)) return;
+    io_uring_sqe* sqe = ring_->sqe();
+    io_uring_prep_read(sqe, wake_fd_.get(), &wake_value_, sizeof wake_value_, 0);
+    sqe->user_data = encode(Tag::Wake, 0, 0);
+}
+
+void UringProactor::handle_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t flags) {
+    const std::uint32_t index = uring::index_of(user_data);
+    switch (uring::tag_of(user_data)) {
+        case Tag::Conn: {
+            if (index >= slots_.size()) return;
+            Slot& slot = slots_[index];
+            if (!in_flight(slot.op) ||
+                uring::sequence_of(user_data) != (slot.sequence & 0xFFFFFFu)) {
+                return;  // stale: belongs to an op that already completed
+            }
+            --ops_in_flight_;
+            on_conn_cqe(slot, res);
+            return;
+        }
+        case Tag::Accept:
+            if (index < listeners_.size()) on_accept(index, res, flags);
+            return;
+        case Tag::Wake:
+            if (!stopping_) begin_stop();
+            return;
+        case Tag::DrainTimer:
+            on_drain_expired();
+            return;
+        case Tag::Linger:
+            on_linger(index, uring::sequence_of(user_data), res);
+            return;
+        case Tag::LinkTimeout:
+        case Tag::Cancel:
+            return;  // the op's own CQE says what happened
+    }
+}
+
+void UringProactor::on_conn_cqe(Slot& slot, std::int32_t res) {
+    const SlotOp op = slot.op;
+    if (op == SlotOp::Receive) {
+        if (slot.cancel_requested) {
+            finish(slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, true);
+        } else if (res > 0) {
+            finish(slot, OpKind::Receive, IoStatus::Ok, static_cast<std::uint64_t>(res), 0, false,
+                   true);
+        } else if (res == 0) {
+            finish(slot, OpKind::Receive, IoStatus::PeerClosed, 0, 0, false, true);
+        } else if (res == -EAGAIN) {
+            submit_receive(slot, true);  // kernels that honour O_NONBLOCK here
+        } else {
+            finish(slot, OpKind::Receive, uring::status_for(-res), 0, -res, false, true);
+        }
+        return;
+    }
+    // Send or WaitWritable: part of a transmit.
+    if (slot.cancel_requested) {
+        finish_transmit(slot, IoStatus::Cancelled, 0, true);
+    } else if (op == SlotOp::Send && res > 0) {
+        slot.plan->consume(static_cast<std::uint64_t>(res));
+        slot.sent += static_cast<std::uint64_t>(res);
+        counters_.bytes_sent += static_cast<std::uint64_t>(res);
+        pump(slot, true);
+    } else if (res == -EAGAIN || (op == SlotOp::WaitWritable && res >= 0)) {
+        slot.poll_first = true;
+        pump(slot, true);
+    } else if (res == 0) {
+        finish_transmit(slot, IoStatus::Reset, EPIPE, true);  // a stream send of 0 bytes
+    } else {
+        finish_transmit(slot, uring::status_for(-res), -res, true);
+    }
+}
+
+}  // namespace tpserve::platform

@@ -1,0 +1,169 @@
+#pragma once
+// The io_uring completion engine for one worker thread (Linux).
+//
+// Threading: create() may run anywhere; after that the object is used from
+// one thread only — `run` and every Proactor call happen on the worker thread,
+// and completions are delivered from `run` on that thread.
+//
+// Strategy (see shared/reference/linux-transmit.md):
+//  * accepts: multishot IORING_OP_ACCEPT per listener (single-shot, re-armed,
+//    where the kernel refuses multishot). A new socket goes to the oldest
+//    offered slot; with none offered it is closed at once and counted.
+//  * receive: IORING_OP_RECV into the caller's buffer + LINK_TIMEOUT.
+//  * transmit, memory only: one IORING_OP_SENDMSG (MSG_WAITALL, the kernel
+//    resumes short sends) per memory run, iovecs and msghdr kept in the slot.
+//  * transmit with file parts: the memory before a file range goes by
+//    sendmsg(MSG_MORE) and the range by sendfile(2), both called directly on
+//    this thread on the nonblocking socket, so header and body leave as one TCP
+//    push and no io-wq thread is used; when the socket is full an
+//    IORING_OP_POLL_ADD(POLLOUT) + LINK_TIMEOUT resumes it.
+//  * a Close plan ends with shutdown(SHUT_WR); the socket then drains in a
+//    bounded lingering close (≤ 2 s, ≤ 64 KiB) that does not hold the slot.
+//
+// Shutdown, once `stop` is requested: the accepts are cancelled and the
+// listeners closed; the sink's on_stop() is called once; slots offered before
+// then complete as Accept/Cancelled (slots offered later are dropped without a
+// completion). `run` returns when the sink is idle, or after `drain_timeout`,
+// when every op still in flight is cancelled (Cancelled completions) — in both
+// cases only once no op is in flight; lingering closes are cut short then.
+//
+// The process must ignore SIGPIPE (SignalWatcher does; create() also sets it):
+// sendfile(2) has no MSG_NOSIGNAL.
+#include <linux/time_types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "conn/Proactor.h"
+#include "platform/linux/Fd.h"
+
+struct io_uring_sqe;
+
+namespace tpserve::platform {
+
+namespace uring {
+class Ring;
+struct Slot;
+struct Linger;
+}  // namespace uring
+
+struct UringOptions {
+    std::uint32_t max_connections = 4096;   // slots per worker: ConnId.slot < this
+    std::uint32_t receive_buffer_hint = 0;  // unused for now
+    std::chrono::milliseconds drain_timeout{10'000};
+};
+
+struct UringCounters {
+    std::uint64_t accepted = 0;
+    std::uint64_t dropped = 0;    // accepted while no slot was offered: closed at once
+    std::uint64_t transmits = 0;  // transmit completions (any status)
+    std::uint64_t bytes_sent = 0;
+};
+
+class UringProactor final : public conn::Proactor {
+public:
+    // Takes ownership of this worker's listening sockets. Returns nullptr with
+    // `error` text and `error_errno` (positive errno, e.g. EPERM/ENOSYS when
+    // io_uring is refused) if the ring cannot be set up.
+    static std::unique_ptr<UringProactor> create(std::vector<UniqueFd> listeners,
+                                                 const UringOptions& options, std::string& error,
+                                                 int& error_errno);
+    ~UringProactor() override;
+    UringProactor(const UringProactor&) = delete;
+    UringProactor& operator=(const UringProactor&) = delete;
+
+    void accept(conn::ConnId into) override;
+    void receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) override;
+    void transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) override;
+    void close(conn::ConnId conn) override;
+    void run(conn::CompletionSink& sink, std::stop_token stop) override;
+
+    // Read on the worker thread (e.g. for the shutdown log after run returns).
+    [[nodiscard]] const UringCounters& counters() const noexcept { return counters_; }
+    // False once the kernel refused multishot accept and single-shot is in use.
+    [[nodiscard]] bool multishot_accept() const noexcept { return multishot_accept_; }
+
+private:
+    struct Key {
+        explicit Key() = default;
+    };
+
+public:
+    UringProactor(Key, std::unique_ptr<uring::Ring> ring, std::vector<UniqueFd> listeners,
+                  const UringOptions& options);
+
+private:
+    struct Listener {
+        UniqueFd fd;
+        bool armed = false;
+    };
+
+    // UringProactor.cpp: loop, receive, close, completions.
+    // UringAccept.cpp: accepts, stop and drain.
+    void handle_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t flags);
+    void arm_accept(std::uint32_t listener);
+    void on_accept(std::uint32_t listener, std::int32_t res, std::uint32_t flags);
+    void on_conn_cqe(uring::Slot& slot, std::int32_t res);
+    void submit_receive(uring::Slot& slot, bool now);
+    void begin_stop();
+    void on_drain_expired();
+    void cancel_op(uring::Slot& slot);
+    [[nodiscard]] bool may_return() const;
+    void arm_wake();
+    [[nodiscard]] uring::Slot* slot_for(conn::ConnId conn);
+    std::uint64_t op_user_data(uring::Slot& slot);
+    // Adds the LINK_TIMEOUT after `op` when `deadline` is finite. The caller
+    // reserved two SQEs.
+    void link_deadline(io_uring_sqe* op, uring::Slot& slot, conn::Deadline deadline);
+    // Records an op's result; `now` delivers it (only from CQE handling in
+    // run), otherwise it is queued for the next loop turn.
+    void finish(uring::Slot& slot, conn::OpKind kind, conn::IoStatus status, std::uint64_t bytes,
+                std::int32_t os_error, bool closed, bool now);
+    void deliver(uring::Slot& slot);
+    void deliver_queued();
+
+    // UringTransmit.cpp: plan → sendmsg SQE / direct sendmsg + sendfile.
+    void pump(uring::Slot& slot, bool now);
+    void submit_sendmsg(uring::Slot& slot, bool now);
+    [[nodiscard]] bool arm_writable(uring::Slot& slot);
+    void finish_transmit(uring::Slot& slot, conn::IoStatus status, std::int32_t os_error, bool now);
+    std::uint64_t gather(uring::Slot& slot, bool& more_after);
+
+    // UringLinger.cpp: bounded lingering close.
+    void start_linger(int fd);
+    void arm_linger(std::uint32_t index);
+    void on_linger(std::uint32_t index, std::uint32_t sequence, std::int32_t res);
+    void end_lingers();
+
+    std::unique_ptr<uring::Ring> ring_;
+    UringOptions options_;
+    std::vector<Listener> listeners_;
+    std::vector<uring::Slot> slots_;
+    std::vector<conn::ConnId> offered_;  // FIFO ring buffer of capacity max_connections
+    std::size_t offered_head_ = 0;
+    std::size_t offered_count_ = 0;
+    std::vector<std::uint32_t> finished_;  // slots with a queued completion, FIFO
+    std::size_t finished_head_ = 0;
+    std::size_t finished_count_ = 0;
+    std::vector<uring::Linger> lingers_;
+    std::vector<std::uint32_t> free_lingers_;
+    std::vector<std::byte> discard_;  // where lingering reads land (never read)
+    std::uint32_t lingers_in_flight_ = 0;
+    std::uint32_t ops_in_flight_ = 0;
+
+    UniqueFd wake_fd_;
+    std::uint64_t wake_value_ = 0;
+    __kernel_timespec drain_timeout_{};
+    conn::CompletionSink* sink_ = nullptr;
+    bool multishot_accept_ = true;
+    bool stopping_ = false;
+    bool drain_expired_ = false;
+    bool ending_lingers_ = false;
+    char peer_[64] = {};
+    UringCounters counters_;
+};
+
+}  // namespace tpserve::platform

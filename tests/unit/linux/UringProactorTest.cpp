@@ -1,0 +1,216 @@
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <deque>
+#include <optional>
+
+#include "UringTestSupport.h"
+
+namespace tpserve::platform::test {
+namespace {
+
+using conn::IoStatus;
+using conn::OpKind;
+
+std::string head_for(std::size_t length) {
+    return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n";
+}
+
+std::span<const std::byte> bytes_of(const std::string& text) {
+    return std::as_bytes(std::span<const char>(text.data(), text.size()));
+}
+
+const Recorded* find_last(const std::vector<Recorded>& events, OpKind kind) {
+    for (auto it = events.rbegin(); it != events.rend(); ++it) {
+        if (it->kind == kind) return &*it;
+    }
+    return nullptr;
+}
+
+TEST(UringProactor, HeaderFileTrailerCloseIsByteExact) {
+    TempFile file(3u << 20);
+    const std::string trailer = "\r\n--trailer--\r\n";
+    const std::uint64_t offset = 1000, length = file.bytes.size() - 1000;
+    const std::string head = head_for(length + trailer.size());
+    TestSink sink;
+    sink.respond = [&](plan::TransmitPlan& plan, const std::string& request) {
+        EXPECT_EQ(request.rfind("GET ", 0), 0u);
+        plan.copy(head);
+        plan.add(file.file, offset, length);
+        plan.add(std::string_view(trailer));
+        plan.disposition = plan::Disposition::Close;
+    };
+    TestServer server(sink);
+    ASSERT_NE(server.proactor, nullptr);
+    server.start();
+    UniqueFd client = connect_to(server.port);
+    send_all(client.get(), "GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string got = read_to_eof(client.get());
+    const std::string expected = head + file.bytes.substr(offset) + trailer;
+    ASSERT_EQ(got.size(), expected.size());
+    EXPECT_TRUE(got == expected) << "payload differs";
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Transmit, IoStatus::Ok) == 1; }));
+    const auto events = sink.events();
+    const Recorded* transmit = find_last(events, OpKind::Transmit);
+    ASSERT_NE(transmit, nullptr);
+    EXPECT_TRUE(transmit->closed);
+    EXPECT_EQ(transmit->bytes, expected.size());
+    const Recorded* accepted = find_last(events, OpKind::Accept);
+    ASSERT_NE(accepted, nullptr);
+    EXPECT_EQ(accepted->peer.rfind("127.0.0.1:", 0), 0u) << accepted->peer;
+    server.stop();
+    EXPECT_EQ(server.counters.accepted, 1u);
+    EXPECT_EQ(server.counters.bytes_sent, expected.size());
+}
+
+TEST(UringProactor, KeepAliveServesSeveralResponsesOnOneConnection) {
+    TempFile file(200'000);
+    int served = 0;
+    TestSink sink;
+    sink.respond = [&](plan::TransmitPlan& plan, const std::string&) {
+        ++served;
+        const std::string body = "body #" + std::to_string(served) + ";";
+        plan.copy(head_for(body.size() + 5000));
+        plan.copy(body);
+        plan.add(file.file, static_cast<std::uint64_t>(served) * 10, 5000);
+    };
+    TestServer server(sink);
+    ASSERT_NE(server.proactor, nullptr);
+    server.start();
+    UniqueFd client = connect_to(server.port);
+    for (int i = 1; i <= 5; ++i) {
+        send_all(client.get(), "GET / HTTP/1.1\r\n\r\n");
+        const std::string body = "body #" + std::to_string(i) + ";";
+        const std::string expected = head_for(body.size() + 5000) + body +
+                                     file.bytes.substr(static_cast<std::size_t>(i) * 10, 5000);
+        EXPECT_EQ(read_exact(client.get(), expected.size()), expected) << "response " << i;
+    }
+    client.reset();
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::PeerClosed) == 1; }));
+    EXPECT_EQ(sink.count(OpKind::Transmit, IoStatus::Ok), 5u);
+    for (const Recorded& e : sink.events()) {
+        if (e.kind == OpKind::Transmit) {
+            EXPECT_FALSE(e.closed);
+        }
+    }
+}
+
+TEST(UringProactor, MemoryPlanOfHundredIovecs) {
+    std::deque<std::string> pieces;  // separate heap blocks: never merged into one part
+    std::string expected;
+    for (int i = 0; i < 100; ++i) {
+        pieces.push_back("piece " + std::to_string(i) + std::string(40 + i, 'x') + "|");
+        expected += pieces.back();
+    }
+    std::size_t parts = 0;
+    TestSink sink;
+    sink.respond = [&](plan::TransmitPlan& plan, const std::string&) {
+        for (const std::string& piece : pieces)
+            plan.add(bytes_of(piece));
+        parts = plan.pending().size();
+    };
+    TestServer server(sink);
+    ASSERT_NE(server.proactor, nullptr);
+    server.start();
+    UniqueFd client = connect_to(server.port);
+    send_all(client.get(), "GET / HTTP/1.1\r\n\r\n");
+    const std::string got = read_exact(client.get(), expected.size());
+    EXPECT_EQ(got.size(), expected.size());
+    EXPECT_TRUE(got == expected);
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Transmit, IoStatus::Ok) == 1; }));
+    EXPECT_EQ(parts, 100u);
+    EXPECT_EQ(find_last(sink.events(), OpKind::Transmit)->bytes, expected.size());
+}
+
+TEST(UringProactor, ReceiveDeadlineGivesTimedOut) {
+    TestSink sink;
+    sink.receive_timeout = 100ms;
+    TestServer server(sink);
+    ASSERT_NE(server.proactor, nullptr);
+    server.start();
+    UniqueFd client = connect_to(server.port);  // and stays silent
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::TimedOut) == 1; }));
+    const auto events = sink.events();
+    const Recorded* accepted = find_last(events, OpKind::Accept);
+    const Recorded* timed_out = find_last(events, OpKind::Receive);
+    const auto waited = timed_out->at - accepted->at;
+    EXPECT_GE(waited, 90ms);
+    EXPECT_LT(waited, 2s);
+    // The sink closed it: the client sees the end of the stream.
+    EXPECT_EQ(read_to_eof(client.get()), "");
+}
+
+TEST(UringProactor, PeerCloseGivesPeerClosed) {
+    TestSink sink;
+    TestServer server(sink);
+    ASSERT_NE(server.proactor, nullptr);
+    server.start();
+    UniqueFd client = connect_to(server.port);
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
+    client.reset();
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::PeerClosed) == 1; }));
+}
+
+TEST(UringProactor, CloseWithReceiveInFlightCompletesOnceCancelled) {
+    TestSink sink;
+    std::optional<conn::ConnId> first;
+    // The second connection's Accept closes the first while its receive is posted.
+    sink.hook = [&](TestSink& s, const conn::Completion& c) {
+        if (c.kind != OpKind::Accept || c.status != IoStatus::Ok) return;
+        if (!first) {
+            first = c.conn;
+            return;
+        }
+        s.conns[first->slot].live = false;
+        s.proactor_->close(*first);
+    };
+    TestServer server(sink);
+    ASSERT_NE(server.proactor, nullptr);
+    server.start();
+    UniqueFd a = connect_to(server.port);
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
+    std::this_thread::sleep_for(20ms);  // the receive is surely armed
+    UniqueFd b = connect_to(server.port);
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::Cancelled) >= 1; }));
+    send_all(a.get(), "late bytes\r\n");  // to a closed socket: must not revive anything
+    std::this_thread::sleep_for(100ms);
+    server.stop();
+    std::size_t for_first = 0;
+    for (const Recorded& e : sink.events()) {
+        if (e.conn == *first && e.kind == OpKind::Receive) {
+            ++for_first;
+            EXPECT_EQ(e.status, IoStatus::Cancelled);
+        }
+    }
+    EXPECT_EQ(for_first, 1u);
+}
+
+TEST(UringProactor, CloseRightAfterReceiveCancelsWithoutInlineCompletion) {
+    TestSink sink;
+    bool inline_completion = false;
+    bool in_hook = false;
+    sink.hook = [&](TestSink& s, const conn::Completion& c) {
+        if (in_hook) inline_completion = true;
+        if (c.kind != OpKind::Accept || c.status != IoStatus::Ok) return;
+        in_hook = true;
+        s.start_receive(c.conn.slot);  // not even submitted yet
+        s.proactor_->close(c.conn);
+        s.conns[c.conn.slot].live = false;
+        in_hook = false;
+    };
+    TestServer server(sink);
+    ASSERT_NE(server.proactor, nullptr);
+    server.start();
+    UniqueFd a = connect_to(server.port);
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::Cancelled) == 1; }));
+    std::this_thread::sleep_for(50ms);
+    server.stop();
+    EXPECT_FALSE(inline_completion);
+    EXPECT_EQ(sink.count(OpKind::Receive, IoStatus::Cancelled), 1u);
+    EXPECT_EQ(read_to_eof(a.get()), "");
+}
+
+}  // namespace
+}  // namespace tpserve::platform::test

@@ -1,0 +1,205 @@
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "UringTestSupport.h"
+
+namespace tpserve::platform::test {
+namespace {
+
+using conn::IoStatus;
+using conn::OpKind;
+
+TEST(UringProactor, HugeFileToSlowReaderIsResumedUntilComplete) {
+    TempFile file(32u << 20);
+    const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 33554432\r\n\r\n";
+    TestSink sink;
+    sink.respond = [&](plan::TransmitPlan& plan, const std::string&) {
+        plan.copy(head);
+        plan.add(file.file, 0, file.bytes.size());
+    };
+    TestServer server(sink);
+    ASSERT_NE(server.proactor, nullptr);
+    server.start();
+    UniqueFd client = connect_to(server.port);
+    const int small = 64 * 1024;
+    ::setsockopt(client.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    send_all(client.get(), "GET /huge HTTP/1.1\r\n\r\n");
+    std::this_thread::sleep_for(200ms);  // the server fills every buffer and must wait
+    EXPECT_EQ(sink.count(OpKind::Transmit, IoStatus::Ok), 0u);
+    std::string got;
+    got.reserve(head.size() + file.bytes.size());
+    char buffer[256 * 1024];
+    int reads = 0;
+    while (got.size() < head.size() + file.bytes.size()) {
+        const ssize_t n = ::recv(client.get(), buffer, sizeof buffer, 0);
+        if (n < 0 && errno == EINTR) continue;
+        ASSERT_GT(n, 0);
+        got.append(buffer, static_cast<std::size_t>(n));
+        if (++reads % 64 == 0) std::this_thread::sleep_for(1ms);  // a slow reader
+    }
+    EXPECT_TRUE(got == head + file.bytes) << "payload differs";
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Transmit, IoStatus::Ok) == 1; }));
+    EXPECT_EQ(server.stop() < 5s, true);
+    EXPECT_EQ(server.counters.bytes_sent, head.size() + file.bytes.size());
+    EXPECT_EQ(server.counters.transmits, 1u);
+}
+
+TEST(UringProactor, StopWithIdleConnectionCallsOnStopAndReturnsWhenIdle) {
+    TestSink sink;
+    TestServer server(sink);
+    ASSERT_NE(server.proactor, nullptr);
+    server.start();
+    UniqueFd client = connect_to(server.port);
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
+    const auto took = server.stop();
+    EXPECT_LT(took, 2s);
+    EXPECT_EQ(sink.stops.load(), 1);
+    // The live connection's receive was cancelled by the sink's close().
+    EXPECT_EQ(sink.count(OpKind::Receive, IoStatus::Cancelled), 1u);
+    // The other offered slots came back as Accept/Cancelled.
+    EXPECT_EQ(sink.count(OpKind::Accept, IoStatus::Cancelled), TestSink::kSlots - 1);
+    EXPECT_EQ(read_to_eof(client.get()), "");
+    // The listener is closed: new connections are refused.
+    UniqueFd late(::socket(AF_INET, SOCK_STREAM, 0));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(server.port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_NE(::connect(late.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+}
+
+TEST(UringProactor, DrainTimeoutEndsRunEvenIfNeverIdle) {
+    TestSink sink;
+    sink.never_idle = true;
+    sink.close_on_stop = false;
+    TestServer server(sink, 200ms);
+    ASSERT_NE(server.proactor, nullptr);
+    server.start();
+    UniqueFd client = connect_to(server.port);
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
+    const auto took = server.stop();
+    EXPECT_GE(took, 180ms);
+    EXPECT_LT(took, 3s);
+    EXPECT_EQ(sink.stops.load(), 1);
+    // The receive still in flight at the drain deadline was cancelled.
+    EXPECT_EQ(sink.count(OpKind::Receive, IoStatus::Cancelled), 1u);
+}
+
+TEST(UringProactor, CloseDispositionLingersWithoutResettingPipelinedClient) {
+    // The client sends two requests at once; the first response closes. The
+    // unread second request must not turn our close into an RST that loses the
+    // response: the client reads the whole response and then a clean EOF.
+    TempFile file(256 * 1024);
+    TestSink sink;
+    const std::string head = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
+    sink.respond = [&](plan::TransmitPlan& plan, const std::string&) {
+        plan.copy(head);
+        plan.add(file.file, 0, file.bytes.size());
+        plan.disposition = plan::Disposition::Close;
+    };
+    TestServer server(sink);
+    ASSERT_NE(server.proactor, nullptr);
+    server.start();
+    UniqueFd client = connect_to(server.port);
+    std::string pipelined = "GET /1 HTTP/1.1\r\n\r\n";
+    pipelined += std::string(8000, 'p');  // more bytes the server never reads as a request
+    send_all(client.get(), pipelined);
+    std::this_thread::sleep_for(100ms);
+    send_all(client.get(), "GET /2 HTTP/1.1\r\n\r\n");  // arrives after the server's FIN
+    std::this_thread::sleep_for(50ms);
+    const std::string got = read_to_eof(client.get());
+    EXPECT_EQ(got.size(), head.size() + file.bytes.size());
+    EXPECT_TRUE(got == head + file.bytes);
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Transmit, IoStatus::Ok) == 1; }));
+}
+
+TEST(UringProactor, ConnectionWithoutOfferedSlotIsDroppedAndCounted) {
+    TestSink sink;
+    TestServer server(sink);
+    ASSERT_NE(server.proactor, nullptr);
+    // Occupy every slot with a silent client first.
+    server.start();
+    std::vector<UniqueFd> clients;
+    for (std::uint32_t i = 0; i < TestSink::kSlots; ++i)
+        clients.push_back(connect_to(server.port));
+    ASSERT_TRUE(
+        wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == TestSink::kSlots; }));
+    UniqueFd extra = connect_to(server.port);
+    EXPECT_EQ(read_to_eof(extra.get()), "");  // closed at once by the backend
+    server.stop();
+    EXPECT_EQ(server.counters.dropped, 1u);
+    EXPECT_EQ(server.counters.accepted, TestSink::kSlots);
+}
+
+TEST(UringProactor, ServesOnIpv6Loopback) {
+    TestSink sink;
+    sink.respond = [](plan::TransmitPlan& plan, const std::string&) {
+        plan.add(std::string_view("HTTP/1.1 204 No Content\r\n\r\n"));
+    };
+    TestServer server(sink, 10'000ms, "::1");
+    ASSERT_NE(server.proactor, nullptr);
+    EXPECT_EQ(server.url, "http://[::1]:" + std::to_string(server.port) + "/");
+    server.start();
+    UniqueFd client = connect_to(server.port, "::1");
+    send_all(client.get(), "GET / HTTP/1.1\r\n\r\n");
+    EXPECT_EQ(read_exact(client.get(), 27), "HTTP/1.1 204 No Content\r\n\r\n");
+    const auto events = sink.events();
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.front().peer.rfind("[::1]:", 0), 0u) << events.front().peer;
+}
+
+TEST(BindListeners, PortZeroGivesEveryWorkerTheSamePort) {
+    BoundListeners bound;
+    std::string error;
+    ASSERT_TRUE(bind_listeners({{"127.0.0.1", 0}, {"::1", 0}}, 2, bound, error)) << error;
+    ASSERT_EQ(bound.per_worker.size(), 2u);
+    ASSERT_EQ(bound.urls.size(), 2u);
+    for (std::size_t address = 0; address < 2; ++address) {
+        std::uint16_t ports[2] = {};
+        for (std::size_t worker = 0; worker < 2; ++worker) {
+            ASSERT_EQ(bound.per_worker[worker].size(), 2u);
+            sockaddr_storage storage{};
+            socklen_t length = sizeof storage;
+            const int fd = bound.per_worker[worker][address].get();
+            ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length), 0);
+            ports[worker] = ntohs(reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
+            int value = 0;
+            length = sizeof value;
+            ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &value, &length);
+            EXPECT_EQ(value, 1);
+        }
+        EXPECT_NE(ports[0], 0);
+        EXPECT_EQ(ports[0], ports[1]);
+        EXPECT_NE(bound.urls[address].find(":" + std::to_string(ports[0]) + "/"), std::string::npos)
+            << bound.urls[address];
+    }
+    EXPECT_EQ(bound.urls[0].rfind("http://127.0.0.1:", 0), 0u);
+    EXPECT_EQ(bound.urls[1].rfind("http://[::1]:", 0), 0u);
+}
+
+TEST(BindListeners, RejectsNamesAndReportsBindErrors) {
+    BoundListeners bound;
+    std::string error;
+    EXPECT_FALSE(bind_listeners({{"localhost", 0}}, 1, bound, error));
+    EXPECT_NE(error.find("localhost"), std::string::npos);
+    // A port held by a socket without SO_REUSEPORT cannot be joined.
+    UniqueFd holder(::socket(AF_INET, SOCK_STREAM, 0));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(holder.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    socklen_t length = sizeof address;
+    ::getsockname(holder.get(), reinterpret_cast<sockaddr*>(&address), &length);
+    ::listen(holder.get(), 1);
+    error.clear();
+    EXPECT_FALSE(bind_listeners({{"127.0.0.1", ntohs(address.sin_port)}}, 2, bound, error));
+    EXPECT_NE(error.find("Address already in use"), std::string::npos) << error;
+    EXPECT_TRUE(bound.per_worker.empty());
+}
+
+}  // namespace
+}  // namespace tpserve::platform::test

@@ -1,0 +1,130 @@
+#pragma once
+// Loopback harness for the io_uring backend tests: a small HTTP-ish sink that
+// drives the proactor like the core would, a blocking client, and temp files.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "conn/Proactor.h"
+#include "plan/TransmitPlan.h"
+#include "platform/linux/Fd.h"
+#include "platform/linux/Listener.h"
+#include "platform/linux/UringProactor.h"
+
+namespace tpserve::platform::test {
+
+using namespace std::chrono_literals;
+
+struct Recorded {
+    conn::ConnId conn;
+    conn::OpKind kind;
+    conn::IoStatus status;
+    std::uint64_t bytes = 0;
+    bool closed = false;
+    std::string peer;
+    std::chrono::steady_clock::time_point at;
+};
+
+class FdFile final : public plan::OpenFile {
+public:
+    explicit FdFile(int fd) : fd_(fd) {}
+    [[nodiscard]] std::intptr_t native() const noexcept override { return fd_.get(); }
+
+private:
+    UniqueFd fd_;
+};
+
+// A temp file of `size` pattern bytes, unlinked at once; `bytes` holds a copy.
+struct TempFile {
+    explicit TempFile(std::size_t size);
+    plan::FileRef file;
+    std::string bytes;
+};
+
+// Drives the proactor: accept → receive → (request complete) → transmit the
+// plan built by `respond` → receive again, or re-offer the slot when closed.
+class TestSink final : public conn::CompletionSink {
+public:
+    static constexpr std::uint32_t kSlots = 8;
+    using Respond = std::function<void(plan::TransmitPlan&, const std::string& request)>;
+
+    TestSink() = default;
+    void attach(conn::Proactor& proactor) { proactor_ = &proactor; }
+    // Called on the worker thread before run(): offer every slot.
+    void offer_all();
+
+    void on_completion(const conn::Completion& completion) override;
+    void on_stop() override;
+    [[nodiscard]] bool idle() const override;
+
+    std::vector<Recorded> events() const;
+    std::size_t count(conn::OpKind kind, conn::IoStatus status) const;
+
+    Respond respond;  // nullptr: never respond
+    std::chrono::milliseconds receive_timeout{5000};
+    bool close_on_stop = true;  // close live connections in on_stop
+    bool never_idle = false;
+    // Hook run after every recorded completion (on the worker thread).
+    std::function<void(TestSink&, const conn::Completion&)> hook;
+    std::atomic<int> stops{0};
+    std::atomic<bool> stopping{false};
+
+    conn::Proactor* proactor_ = nullptr;
+    struct Conn {
+        std::uint32_t generation = 0;
+        bool live = false;
+        bool busy = false;  // an op in flight
+        std::array<std::byte, 16384> buffer{};
+        std::string request;
+        plan::TransmitPlan plan;
+    };
+    std::array<Conn, kSlots> conns;
+
+    void offer(std::uint32_t slot);
+    void start_receive(std::uint32_t slot);
+
+private:
+    void record(const conn::Completion& completion);
+    mutable std::mutex mutex_;
+    std::vector<Recorded> events_;
+};
+
+// One worker: listeners on 127.0.0.1:0 (or `host`), a proactor, a thread in run().
+class TestServer {
+public:
+    explicit TestServer(TestSink& sink, std::chrono::milliseconds drain = 10'000ms,
+                        const std::string& host = "127.0.0.1");
+    ~TestServer();
+    void start();
+    // Requests stop and joins; returns how long run() took to return after the request.
+    std::chrono::milliseconds stop();
+    std::uint16_t port = 0;
+    std::string url;
+    std::unique_ptr<UringProactor> proactor;
+    UringCounters counters;  // copied after run returned
+
+private:
+    TestSink& sink_;
+    std::jthread thread_;
+    std::atomic<bool> returned_{false};
+};
+
+// Blocking loopback client with a receive timeout.
+UniqueFd connect_to(std::uint16_t port, const char* host = "127.0.0.1");
+void send_all(int fd, std::string_view text);
+// Reads exactly `n` bytes (or until EOF/timeout): returns what it got.
+std::string read_exact(int fd, std::size_t n);
+std::string read_to_eof(int fd, std::size_t limit = 64u << 20);
+
+// Waits (bounded) until `predicate` holds.
+bool wait_until(const std::function<bool()>& predicate, std::chrono::milliseconds limit = 5000ms);
+
+}  // namespace tpserve::platform::test
