@@ -1,0 +1,91 @@
+#include "app/Server.h"
+
+#include <atomic>
+#include <cstdio>
+#include <latch>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "conn/Worker.h"
+#include "files/MimeTable.h"
+#include "log/AccessLog.h"
+#include "log/ErrorLog.h"
+#include "platform/Platform.h"
+
+namespace tpserve::app {
+
+namespace {
+
+// Slots per worker. Connection objects are created on demand, so this bounds
+// memory only at the peak.
+constexpr std::uint32_t kMaxConnectionsPerWorker = 16384;
+
+}  // namespace
+
+int run_server(const config::Config& config) {
+    std::string error;
+    if (!log::configure(config.log.level, config.log.error, error)) {
+        std::fprintf(stderr, "tpserve: error log: %s\n", error.c_str());
+        return 2;
+    }
+    std::stop_source stop;
+    auto signals = platform::watch_shutdown_signals([&stop] { stop.request_stop(); });
+
+    auto files = platform::open_document_root(config, error);
+    if (!files) {
+        log::error("document root: " + error);
+        return 2;
+    }
+    const files::MimeTable mime(config.mime_types, config.default_mime_type);
+    auto access_log = log::AccessLog::open(config.log.access, error);
+    if (!access_log) {
+        log::error("access log: " + error);
+        return 2;
+    }
+    log::AccessLog* access = access_log->enabled() ? access_log.get() : nullptr;
+
+    const unsigned workers = config.workers != 0 ? config.workers : platform::available_cores();
+    auto engine = platform::create_io_engine(config, workers, error);
+    if (!engine) {
+        log::error(error);
+        return 1;
+    }
+
+    std::atomic<bool> failed{false};
+    std::latch ready(workers);
+    std::vector<std::jthread> threads;
+    threads.reserve(workers);
+    for (unsigned index = 0; index < workers; ++index) {
+        threads.emplace_back([&, index] {
+            std::string worker_error;
+            auto proactor = engine->make_proactor(index, worker_error);
+            if (!proactor) {
+                log::error("worker " + std::to_string(index) + ": " + worker_error);
+                failed = true;
+                stop.request_stop();
+                ready.count_down();
+                return;
+            }
+            conn::Worker worker(config, *proactor, *files, mime, access, kMaxConnectionsPerWorker);
+            worker.start();
+            ready.count_down();
+            proactor->run(worker, stop.get_token());
+        });
+    }
+    ready.wait();
+    if (!failed) {
+        log::info("tpserve " TPSERVE_VERSION ": " + std::to_string(workers) + " worker(s), " +
+                  std::string(engine->name()) + ", root " + config.root);
+        for (const std::string& url : engine->urls())
+            log::info("listening on " + url);
+    }
+    for (std::jthread& thread : threads)
+        thread.join();
+    access_log->flush();
+    log::info(failed ? "stopped after an error" : "stopped");
+    return failed ? 1 : 0;
+}
+
+}  // namespace tpserve::app

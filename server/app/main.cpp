@@ -1,0 +1,38 @@
+// tpserve: parse the command line and the configuration (exceptions stop
+// here, exit code 2 like nginx -t), then run the server.
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "app/CommandLine.h"
+#include "app/ConfigLoader.h"
+#include "app/Server.h"
+
+int main(int argc, char** argv) {
+    using namespace tpserve;
+    const app::ParsedCommandLine parsed = app::parse_command_line(argc, argv);
+    if (parsed.exit_code) {
+        std::fputs(parsed.message.c_str(), *parsed.exit_code == 0 ? stdout : stderr);
+        return *parsed.exit_code;
+    }
+    config::Config config;
+    try {
+        config = app::build_config(parsed.cli);
+    } catch (const app::ConfigError& failure) {
+        std::fprintf(stderr, "tpserve: %s\n", failure.what());
+        return 2;
+    } catch (const std::exception& failure) {
+        std::fprintf(stderr, "tpserve: %s\n", failure.what());
+        return 2;
+    }
+    const std::vector<std::string> problems = app::check_runtime(config);
+    for (const std::string& problem : problems)
+        std::fprintf(stderr, "tpserve: %s\n", problem.c_str());
+    if (!problems.empty()) return 2;
+    if (parsed.cli.check_config) {
+        const std::string source = config.source.empty() ? "(defaults)" : config.source;
+        std::fprintf(stderr, "tpserve: configuration %s test is successful\n", source.c_str());
+        return 0;
+    }
+    return app::run_server(config);
+}
