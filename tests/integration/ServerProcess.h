@@ -1,0 +1,108 @@
+#pragma once
+// Runs the real server binary as a child process for one test.
+//
+// The command comes from the environment so the same suite runs against every
+// build: TPSERVE_SERVER is the command prefix, split on whitespace (e.g.
+// "/usr/lib/wine/wine64 /build/tpserve.exe"), TPSERVE_SERVER_ARGS extra
+// arguments appended last (e.g. "--io-backend epoll"). Without TPSERVE_SERVER
+// the build's own tpserve (TPSERVE_DEFAULT_SERVER) is used.
+//
+// A background thread drains the child's stdout and stderr into buffers from
+// start to exit, so the child never blocks on a full pipe and tests can assert
+// on what it logged. All waits are bounded.
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace tpserve::integration {
+
+using namespace std::chrono_literals;
+
+struct ServerOptions {
+    std::filesystem::path root;
+    std::string listen = "127.0.0.1:0";
+    std::optional<std::filesystem::path> config;
+    unsigned workers = 2;
+    std::vector<std::string> extra_args;  // before TPSERVE_SERVER_ARGS
+    std::chrono::milliseconds startup_timeout = 10s;
+};
+
+struct RunResult {
+    bool timed_out = false;
+    int exit_code = -1;  // -1 unless the process exited normally
+    int term_signal = 0;
+    std::string out;
+    std::string err;
+};
+
+class ServerProcess {
+public:
+    ServerProcess() = default;
+    ~ServerProcess();  // SIGKILLs a child still running, joins the drain thread
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    static std::vector<std::string> command_prefix();  // TPSERVE_SERVER, split
+    static std::vector<std::string> server_args();     // TPSERVE_SERVER_ARGS, split
+
+    // Starts `prefix --root R --listen L --workers N --access-log off
+    // --log-level info [--config F] extra... server_args...` and waits for the
+    // "listening on http://HOST:PORT/" line on stderr. On failure the message
+    // carries the command line and everything the child printed.
+    testing::AssertionResult start(const ServerOptions& options);
+
+    // Runs prefix + args + server_args to completion (bounded; killed on timeout).
+    static RunResult run(const std::vector<std::string>& args, std::chrono::milliseconds timeout);
+
+    const std::string& host() const { return host_; }  // as printed, without brackets
+    std::uint16_t port() const { return port_; }
+    pid_t pid() const { return pid_; }
+    std::string command_line() const;
+
+    std::string stderr_text() const;
+    std::string stdout_text() const;
+
+    void signal(int sig) const;
+    // Reaps the child if it exits within `timeout`; returns the raw wait status.
+    std::optional<int> wait_exit(std::chrono::milliseconds timeout);
+    bool exited() const { return wait_status_.has_value(); }
+
+    // SIGTERM, then waits up to `timeout`; success only for exit status 0. On
+    // a hang the child is SIGKILLed and the result is a failure.
+    testing::AssertionResult stop(std::chrono::milliseconds timeout = 15s);
+
+private:
+    void spawn(const std::vector<std::string>& argv);
+    void drain_loop(int out_fd, int err_fd);
+    void wait_drained(std::chrono::milliseconds timeout);
+    std::string describe() const;
+
+    std::vector<std::string> argv_;
+    pid_t pid_ = -1;
+    std::optional<int> wait_status_;
+    std::string host_;
+    std::uint16_t port_ = 0;
+
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::string out_;
+    std::string err_;
+    bool drained_ = false;
+    bool stop_drain_ = false;
+    std::thread drain_;
+};
+
+// "exited with status 0", "killed by signal 9", ...
+std::string describe_wait_status(int status);
+
+}  // namespace tpserve::integration
