@@ -1,0 +1,41 @@
+# tpserve in a container: serves /srv/www on port 8080 as an unprivileged user.
+#   docker build -t tpserve .
+#   docker run --rm -p 8080:8080 --security-opt seccomp=unconfined tpserve
+#   docker run --rm -p 8080:8080 --security-opt seccomp=unconfined \
+#     -v "$PWD/site:/srv/www:ro" tpserve
+# (seccomp=unconfined: see the io_uring note at the ENTRYPOINT.)
+# Arguments after the image name are appended to tpserve's command line
+# (e.g. `--workers 2 --log-level debug`).
+# scripts/docker-layout-check.sh rebuilds the runtime stage's layout in a
+# temporary directory and runs this ENTRYPOINT against it: keep both in step.
+
+# --- build: the same scripts as on a developer's machine -------------------
+FROM debian:12 AS build
+WORKDIR /src
+# Packages first, so editing the sources does not re-install them.
+COPY scripts/setup.sh scripts/setup.sh
+RUN scripts/setup.sh
+COPY . .
+RUN scripts/build.sh release tpserve
+
+# --- runtime: the binary, its shared libraries, the config and the site ----
+FROM debian:12-slim
+# The shared libraries of build/release/tpserve beyond those of debian:12-slim
+# (from `ldd` + `dpkg -S`; scripts/docker-layout-check.sh verifies the list).
+ARG RUNTIME_PACKAGES="libyaml-cpp0.7 libboost-program-options1.74.0 liburing2"
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --user-group --no-create-home \
+      --home-dir /nonexistent --shell /usr/sbin/nologin tpserve
+COPY --from=build /src/build/release/tpserve /usr/local/bin/tpserve
+COPY config/ /etc/tpserve/
+COPY www/ /srv/www/
+USER 10001:10001
+EXPOSE 8080
+# Docker's default seccomp profile (Docker >= 25) refuses io_uring, and
+# tpserve has no epoll backend yet: until it has, run the image with
+# `--security-opt seccomp=unconfined` or a profile that allows io_uring.
+# No HEALTHCHECK: the slim image has no HTTP client, and the orchestrator's
+# own TCP/HTTP probe on 8080 is the better check.
+ENTRYPOINT ["/usr/local/bin/tpserve", "--config", "/etc/tpserve/default.yaml", "--root", "/srv/www", "--listen", "0.0.0.0:8080", "--access-log", "stdout"]
