@@ -6,6 +6,7 @@
 #include "files/HttpDate.h"
 #include "handler/HeadWriter.h"
 #include "handler/StatusText.h"
+#include "http/Host.h"
 
 namespace tpserve::handler {
 
@@ -16,17 +17,25 @@ constexpr std::string_view kAllow = "GET, HEAD";
 // Room for the fixed fields; variable ones (Location, Server, type) are added on top.
 constexpr std::size_t kHeadReserve = 512;
 
-// The path part of a request target, for building a redirect: origin-form
-// as is, absolute-form without scheme and authority.
-std::string_view path_and_query(std::string_view target) noexcept {
-    if (!target.empty() && target.front() != '/') {
-        const std::size_t scheme = target.find("://");
-        if (scheme != std::string_view::npos) {
-            const std::size_t path = target.find('/', scheme + 3);
-            return path == std::string_view::npos ? std::string_view("/") : target.substr(path);
+// RFC 3986 pchar plus '/': what may stay unescaped in a Location path.
+bool is_path_char(unsigned char c) noexcept {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    return std::string_view("-._~!$&'()*+,;=:@/").find(static_cast<char>(c)) !=
+           std::string_view::npos;
+}
+
+void append_escaped_path(std::string& out, std::string_view path) {
+    constexpr char kHex[] = "0123456789ABCDEF";
+    for (const char c : path) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (is_path_char(byte)) {
+            out.push_back(c);
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[byte >> 4]);
+            out.push_back(kHex[byte & 0x0F]);
         }
     }
-    return target;
 }
 
 bool is_host(std::string_view name) noexcept {
@@ -82,16 +91,16 @@ ResponseInfo StaticHandler::send_error(const Reply& reply, plan::TransmitPlan& p
     return ResponseInfo{reply.status, reply.head_only ? 0 : page.size(), !reply.keep_alive};
 }
 
-ResponseInfo StaticHandler::send_redirect(const Reply& reply, std::string_view target,
-                                          plan::TransmitPlan& plan) {
-    // "/docs?x=1" -> "/docs/?x=1": the slash goes before the query.
-    const std::string_view path = path_and_query(target);
-    const std::size_t query = path.find('?');
-    const std::string_view before = path.substr(0, query);
-    const std::string_view after = query == std::string_view::npos ? "" : path.substr(query);
-    index_path_.assign(before);
+ResponseInfo StaticHandler::send_redirect(const Reply& reply, std::string_view relative,
+                                          std::string_view target, plan::TransmitPlan& plan) {
+    // Built from the normalized path, never from the raw target: "//evil.com"
+    // or "/a/../docs" must not come back as a Location a browser would follow
+    // elsewhere. "/docs?x=1" -> "/docs/?x=1": the slash goes before the query.
+    const std::size_t query = target.find('?');
+    index_path_.assign("/");
+    append_escaped_path(index_path_, relative);
     index_path_.push_back('/');
-    index_path_.append(after);
+    if (query != std::string_view::npos) index_path_.append(target.substr(query));
     Reply redirect = reply;
     redirect.status = 301;
     return send_error(redirect, plan, "Location", index_path_);
@@ -163,7 +172,7 @@ ResponseInfo StaticHandler::serve_path(const http::Request& request, const Reply
     }
     if (opened.info.kind != files::FileKind::Directory) return failure(files::OpenError::Forbidden);
     if (!path.trailing_slash && !path.relative.empty()) {
-        return send_redirect(reply, request.target, plan);
+        return send_redirect(reply, path.relative, request.target, plan);
     }
     for (const std::string& index : config_.index) {
         index_path_.assign(path.relative);
@@ -188,10 +197,14 @@ ResponseInfo StaticHandler::respond(const http::Request& request, bool keep_aliv
     // RFC 9112 §3.2: a 1.1 request without exactly one Host is a 400.
     if (!http10) {
         int hosts = 0;
+        bool valid = true;
         for (const http::Header& header : request.headers) {
-            if (is_host(header.name)) ++hosts;
+            if (!is_host(header.name)) continue;
+            ++hosts;
+            valid = valid && http::is_valid_host(header.value);
         }
-        if (hosts != 1) return send_error(Reply{400, reply.head_only, false, false}, plan);
+        if (hosts != 1 || !valid)
+            return send_error(Reply{400, reply.head_only, false, false}, plan);
     }
 
     switch (request.method) {

@@ -55,8 +55,8 @@ private:
                            plan::TransmitPlan& plan);
     ResponseInfo send_error(const Reply& reply, plan::TransmitPlan& plan,
                             std::string_view extra_name = {}, std::string_view extra_value = {});
-    ResponseInfo send_redirect(const Reply& reply, std::string_view target,
-                               plan::TransmitPlan& plan);
+    ResponseInfo send_redirect(const Reply& reply, std::string_view relative,
+                               std::string_view target, plan::TransmitPlan& plan);
     ResponseInfo serve_path(const http::Request& request, const Reply& reply,
                             files::PathResolver& resolver, plan::TransmitPlan& plan);
     void common_fields(class HeadWriter& head, const Reply& reply);

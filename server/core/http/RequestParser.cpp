@@ -51,6 +51,10 @@ struct RequestParser::Impl {
         settings.on_header_field = &data<&Impl::on_field>;
         settings.on_header_value = &data<&Impl::on_value>;
         settings.on_body = &data<&Impl::on_body_data>;
+        // Chunk extensions are body bytes too: uncounted, one request could
+        // stream without end (the class of Node's CVE-2024-22019).
+        settings.on_chunk_extension_name = &data<&Impl::on_body_data>;
+        settings.on_chunk_extension_value = &data<&Impl::on_body_data>;
         settings.on_url_complete = &event<&Impl::on_url_complete>;
         settings.on_version_complete = &event<&Impl::on_version_complete>;
         settings.on_header_field_complete = &event<&Impl::on_field_complete>;
@@ -236,7 +240,12 @@ struct RequestParser::Impl {
         request.method = map_method(parser.method);
         request.version_major = parser.http_major;
         request.version_minor = parser.http_minor;
-        request.keep_alive = llhttp_should_keep_alive(&parser) != 0;
+        // llhttp 8.1 accepts a bare CR (followed by any byte) as a line end
+        // inside chunked framing, where a stricter proxy in front would see
+        // other message boundaries: after a chunked body nothing on this
+        // connection can be trusted to start where we think, so it ends.
+        request.keep_alive =
+            llhttp_should_keep_alive(&parser) != 0 && (parser.flags & F_CHUNKED) == 0;
         request.has_body = (parser.flags & F_CHUNKED) != 0 || parser.content_length > 0;
         expect_continue = want_continue && request.has_body && parser.http_minor >= 1;
         // With a body, pause to learn where the head ends and copy it out of the window.

@@ -148,6 +148,29 @@ TEST_F(StaticHandlerTest, DirectoryWithoutSlashRedirectsKeepingTheQuery) {
     EXPECT_TRUE(has(r, "Location: /docs/?page=2\r\n")) << r.wire;
 }
 
+TEST_F(StaticHandlerTest, RedirectLocationComesFromTheNormalizedPath) {
+    fs.add_dir("my docs");
+    // A raw "//docs" echoed back would send a browser to the host "docs".
+    for (std::string_view target :
+         {"//docs", "/x/../docs", "http://example.test//docs", "/./docs"}) {
+        const Result r = run(http::Method::Get, target);
+        EXPECT_EQ(r.info.status, 301) << target;
+        EXPECT_TRUE(has(r, "Location: /docs/\r\n")) << target << "\n" << r.wire;
+    }
+    EXPECT_TRUE(
+        has(run(http::Method::Get, "/my%20docs?q=a%20b"), "Location: /my%20docs/?q=a%20b\r\n"));
+}
+
+TEST_F(StaticHandlerTest, InvalidHostValueIs400) {
+    for (std::string_view host : {"a b", "h/../x", "user@host", "host:port", "[::1", "h:123456"}) {
+        EXPECT_EQ(run(http::Method::Get, "/style.css", {{"Host", host}}).info.status, 400) << host;
+    }
+    for (std::string_view host : {"example.com", "example.com:8080", "127.0.0.1:80", "[::1]:8080",
+                                  "xn--bcher-kva.example", ""}) {
+        EXPECT_EQ(run(http::Method::Get, "/style.css", {{"Host", host}}).info.status, 200) << host;
+    }
+}
+
 TEST_F(StaticHandlerTest, DirectoryServesItsIndexFromTheConfiguredList) {
     const Result docs = run(http::Method::Get, "/docs/");
     EXPECT_EQ(docs.info.status, 200);

@@ -103,7 +103,11 @@ TEST(Smuggling, Table) {
             // A pipelined request after it must not be reached on error.
             const test::Outcome out = conn.run(c.request + "GET /smuggled HTTP/1.1\r\n\r\n", chunk);
             EXPECT_EQ(out.status, c.status);
-            if (c.status == 0) {
+            if (c.status == 0 && c.request.find("Transfer-Encoding") != std::string::npos) {
+                // Accepted, but a chunked request closes the connection.
+                ASSERT_EQ(out.requests.size(), 1u);
+                EXPECT_FALSE(out.requests[0].keep_alive);
+            } else if (c.status == 0) {
                 ASSERT_EQ(out.requests.size(), 2u);
                 EXPECT_EQ(out.requests[1].target, "/smuggled");
             } else {
