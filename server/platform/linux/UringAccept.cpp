@@ -1,13 +1,12 @@
 // UringProactor: accepting connections, and shutdown (stop, drain).
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 
+#include "platform/linux/PeerAddress.h"
 #include "platform/linux/UringOps.h"
 #include "platform/linux/UringProactor.h"
 #include "platform/linux/UringRing.h"
@@ -20,28 +19,6 @@ using uring::encode;
 using uring::Slot;
 using uring::SlotOp;
 using uring::Tag;
-
-namespace {
-
-// "127.0.0.1:50412" / "[::1]:50412"; empty if the peer is already gone.
-void format_peer(int fd, char* out, std::size_t size) {
-    out[0] = '\0';
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
-    char text[INET6_ADDRSTRLEN] = {};
-    if (address.ss_family == AF_INET) {
-        const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
-        ::inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
-        std::snprintf(out, size, "%s:%u", text, unsigned{ntohs(v4->sin_port)});
-    } else if (address.ss_family == AF_INET6) {
-        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
-        ::inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
-        std::snprintf(out, size, "[%s]:%u", text, unsigned{ntohs(v6->sin6_port)});
-    }
-}
-
-}  // namespace
 
 void UringProactor::arm_accept(std::uint32_t listener) {
     if (!ring_->reserve(1)) return;  // retried on the next loop turn

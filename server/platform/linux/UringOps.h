@@ -4,14 +4,12 @@
 // them. Everything here is allocated once at create(); steady state only
 // rewrites fields.
 #include <linux/time_types.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 #include "conn/Proactor.h"
+#include "platform/linux/TransmitPump.h"
 
 namespace tpserve::plan {
 class TransmitPlan;
@@ -71,10 +69,10 @@ struct Slot {
     std::uint64_t sent = 0;
     conn::Deadline deadline{};
 
-    // Read by the kernel when the SQEs are submitted, so they live here.
+    // Read by the kernel when the SQEs are submitted, so they live here (the
+    // pump owns the sendmsg msghdr and iovecs).
     __kernel_timespec timeout{};
-    msghdr message{};
-    std::vector<iovec> iov;  // grows to the largest memory run seen (≤ IOV_MAX)
+    TransmitPump pump;
 
     // The queued result of a Finished op.
     conn::OpKind result_kind = conn::OpKind::Receive;

@@ -75,8 +75,6 @@ UringProactor::UringProactor(Key, std::unique_ptr<uring::Ring> ring,
     for (UniqueFd& fd : listeners)
         listeners_.push_back(Listener{std::move(fd), false});
     slots_.resize(capacity);
-    for (Slot& slot : slots_)
-        slot.iov.reserve(8);
     offered_.resize(capacity);
     finished_.resize(capacity);
     lingers_.resize(capacity);

@@ -130,7 +130,6 @@ private:
     void submit_sendmsg(uring::Slot& slot, bool now);
     [[nodiscard]] bool arm_writable(uring::Slot& slot);
     void finish_transmit(uring::Slot& slot, conn::IoStatus status, std::int32_t os_error, bool now);
-    std::uint64_t gather(uring::Slot& slot, bool& more_after);
 
     // UringLinger.cpp: bounded lingering close.
     void start_linger(int fd);

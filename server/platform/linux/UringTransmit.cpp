@@ -6,22 +6,20 @@
 //
 // Plans with file parts: linux-transmit.md measured that what matters is one
 // TCP push per response, and that the io_uring splice chain needs blocking
-// sockets and parks an io-wq thread per transfer. So the memory before a file
-// range is sent with sendmsg(MSG_MORE) and the range with sendfile(2), both
-// called directly on this thread on the nonblocking socket (B1: the header and
-// the first body bytes leave together; never TCP_CORK). A full socket buffer
-// (EAGAIN or a short count) arms POLL_ADD(POLLOUT) with the deadline linked,
-// and sending resumes from the plan's state when the socket is writable.
+// sockets and parks an io-wq thread per transfer. So TransmitPump (shared with
+// the epoll backend) sends the memory before a file range with
+// sendmsg(MSG_MORE) and the range with sendfile(2), both called directly on
+// this thread on the nonblocking socket (B1: the header and the first body
+// bytes leave together; never TCP_CORK). A full socket buffer arms
+// POLL_ADD(POLLOUT) with the deadline linked, and sending resumes from the
+// plan's state when the socket is writable.
 #include <poll.h>
-#include <sys/sendfile.h>
 #include <sys/socket.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <climits>
-#include <variant>
 
 #include "plan/TransmitPlan.h"
+#include "platform/linux/TransmitPump.h"
 #include "platform/linux/UringErrors.h"
 #include "platform/linux/UringOps.h"
 #include "platform/linux/UringProactor.h"
@@ -33,14 +31,6 @@ using conn::IoStatus;
 using conn::OpKind;
 using uring::Slot;
 using uring::SlotOp;
-
-namespace {
-
-// One call's byte count must fit the CQE's / ssize_t's positive range comfortably.
-constexpr std::uint64_t kMaxChunk = std::uint64_t{1} << 30;
-constexpr std::size_t kMaxIov = IOV_MAX;
-
-}  // namespace
 
 void UringProactor::transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) {
     Slot* slot = slot_for(conn);
@@ -62,25 +52,6 @@ void UringProactor::transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::
     pump(*slot, false);
 }
 
-std::uint64_t UringProactor::gather(Slot& slot, bool& more_after) {
-    slot.iov.clear();  // capacity is kept: no allocation once a slot has seen its largest run
-    std::uint64_t total = 0;
-    for (const plan::Part& part : slot.plan->pending()) {
-        const auto* memory = std::get_if<plan::MemoryPart>(&part);
-        if (memory == nullptr || slot.iov.size() == kMaxIov || total == kMaxChunk) break;
-        const std::uint64_t length =
-            std::min<std::uint64_t>(memory->bytes.size(), kMaxChunk - total);
-        slot.iov.push_back(
-            iovec{const_cast<std::byte*>(memory->bytes.data()), static_cast<std::size_t>(length)});
-        total += length;
-    }
-    slot.message = msghdr{};
-    slot.message.msg_iov = slot.iov.data();
-    slot.message.msg_iovlen = slot.iov.size();
-    more_after = slot.plan->pending_bytes() > total;
-    return total;
-}
-
 void UringProactor::pump(Slot& slot, bool now) {
     plan::TransmitPlan& plan = *slot.plan;
     if (!slot.direct) {
@@ -91,52 +62,22 @@ void UringProactor::pump(Slot& slot, bool now) {
         }
         return;
     }
-    while (!plan.empty()) {
-        const plan::Part& part = plan.pending().front();
-        std::uint64_t asked = 0;
-        ssize_t sent = 0;
-        if (const auto* file = std::get_if<plan::FilePart>(&part)) {
-            // An explicit offset: the shared descriptor's position is never used.
-            off_t offset = static_cast<off_t>(file->offset);
-            asked = std::min(file->length, kMaxChunk);
-            sent = ::sendfile(slot.fd, static_cast<int>(file->file->native()), &offset,
-                              static_cast<std::size_t>(asked));
-            if (sent == 0) {
-                // The file shrank below the planned range: the promised length
-                // cannot be delivered.
-                finish_transmit(slot, IoStatus::Failed, ENODATA, now);
-                return;
-            }
-        } else {
-            bool more = false;
-            asked = gather(slot, more);
-            sent = ::sendmsg(slot.fd, &slot.message,
-                             MSG_NOSIGNAL | MSG_DONTWAIT | (more ? MSG_MORE : 0));
-        }
-        if (sent < 0) {
-            const int error = errno;
-            if (error == EINTR) continue;
-            if (error == EAGAIN) break;
-            finish_transmit(slot, uring::status_for(error), error, now);
-            return;
-        }
-        plan.consume(static_cast<std::uint64_t>(sent));
-        slot.sent += static_cast<std::uint64_t>(sent);
-        counters_.bytes_sent += static_cast<std::uint64_t>(sent);
-        // A short count on a nonblocking socket means its buffer is full:
-        // trying again now would only return EAGAIN.
-        if (static_cast<std::uint64_t>(sent) < asked) break;
-    }
-    if (plan.empty()) {
+    const TransmitPump::Result result = slot.pump.send(slot.fd, plan);
+    slot.sent += result.sent;
+    counters_.bytes_sent += result.sent;
+    if (result.status == TransmitPump::Status::Done) {
         finish_transmit(slot, IoStatus::Ok, 0, now);
+    } else if (result.status == TransmitPump::Status::Error) {
+        finish_transmit(slot, uring::status_for(result.error), result.error, now);
     } else if (!arm_writable(slot)) {
         finish_transmit(slot, IoStatus::NoResources, EBUSY, now);
     }
 }
 
 void UringProactor::submit_sendmsg(Slot& slot, bool now) {
+    std::uint64_t bytes = 0;
     bool more = false;
-    gather(slot, more);
+    const msghdr& message = slot.pump.gather(*slot.plan, bytes, more);
     if (!ring_->reserve(2)) {
         finish_transmit(slot, IoStatus::NoResources, EBUSY, now);
         return;
@@ -144,7 +85,7 @@ void UringProactor::submit_sendmsg(Slot& slot, bool now) {
     io_uring_sqe* sqe = ring_->sqe();
     // MSG_WAITALL: io_uring retries partial stream sends itself (io_net_retry).
     // MSG_MORE only when the gather was capped and more memory follows.
-    io_uring_prep_sendmsg(sqe, slot.fd, &slot.message,
+    io_uring_prep_sendmsg(sqe, slot.fd, &message,
                           MSG_NOSIGNAL | MSG_WAITALL | (more ? MSG_MORE : 0));
     if (slot.poll_first) sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
     sqe->user_data = op_user_data(slot);

@@ -1,4 +1,4 @@
-#include "UringTestSupport.h"
+#include "ProactorTestSupport.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,10 +10,55 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "platform/linux/EpollProactor.h"
+#include "platform/linux/UringProactor.h"
+
 namespace tpserve::platform::test {
 
+namespace {
+
+template <class C>
+Counters copy_counters(const C& c) {
+    return Counters{c.accepted, c.dropped, c.transmits, c.bytes_sent};
+}
+
+}  // namespace
+
+std::vector<Backend> all_backends() {
+    Backend uring;
+    uring.name = "io_uring";
+    uring.make = [](std::vector<UniqueFd> listeners, std::chrono::milliseconds drain,
+                    std::uint32_t slots, std::string& error) -> std::unique_ptr<conn::Proactor> {
+        UringOptions options;
+        options.max_connections = slots;
+        options.drain_timeout = drain;
+        int error_errno = 0;
+        return UringProactor::create(std::move(listeners), options, error, error_errno);
+    };
+    uring.counters = [](const conn::Proactor& p) {
+        return copy_counters(static_cast<const UringProactor&>(p).counters());
+    };
+    Backend epoll;
+    epoll.name = "epoll";
+    epoll.make = [](std::vector<UniqueFd> listeners, std::chrono::milliseconds drain,
+                    std::uint32_t slots, std::string& error) -> std::unique_ptr<conn::Proactor> {
+        EpollOptions options;
+        options.max_connections = slots;
+        options.drain_timeout = drain;
+        return EpollProactor::create(std::move(listeners), options, error);
+    };
+    epoll.counters = [](const conn::Proactor& p) {
+        return copy_counters(static_cast<const EpollProactor&>(p).counters());
+    };
+    return {uring, epoll};
+}
+
+std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+    return info.param.name;
+}
+
 TempFile::TempFile(std::size_t size) {
-    char path[] = "/tmp/tpserve_uring_testXXXXXX";
+    char path[] = "/tmp/tpserve_proactor_testXXXXXX";
     const int fd = ::mkstemp(path);
     EXPECT_GE(fd, 0);
     ::unlink(path);
@@ -128,7 +173,7 @@ void TestSink::record(const conn::Completion& completion) {
     std::lock_guard lock(mutex_);
     events_.push_back(Recorded{completion.conn, completion.kind, completion.status,
                                completion.bytes, completion.closed, std::string(completion.peer),
-                               std::chrono::steady_clock::now()});
+                               completion.os_error, std::chrono::steady_clock::now()});
 }
 
 std::vector<Recorded> TestSink::events() const {
@@ -144,22 +189,16 @@ std::size_t TestSink::count(conn::OpKind kind, conn::IoStatus status) const {
     return n;
 }
 
-TestServer::TestServer(TestSink& sink, std::chrono::milliseconds drain, const std::string& host)
-    : sink_(sink) {
+TestServer::TestServer(const Backend& backend, TestSink& sink, std::chrono::milliseconds drain,
+                       const std::string& host)
+    : backend_(backend), sink_(sink) {
     BoundListeners bound;
-    std::string error;
     const bool ok = bind_listeners({{host, 0}}, 1, bound, error);
     EXPECT_TRUE(ok) << error;
     if (!ok) return;
     url = bound.urls.at(0);
     port = static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
-    UringOptions options;
-    options.max_connections = TestSink::kSlots;
-    options.drain_timeout = drain;
-    int error_errno = 0;
-    proactor =
-        UringProactor::create(std::move(bound.per_worker.at(0)), options, error, error_errno);
-    EXPECT_NE(proactor, nullptr) << error;
+    proactor = backend.make(std::move(bound.per_worker.at(0)), drain, TestSink::kSlots, error);
     if (proactor) sink_.attach(*proactor);
 }
 
@@ -167,7 +206,7 @@ void TestServer::start() {
     thread_ = std::jthread([this](std::stop_token stop) {
         sink_.offer_all();
         proactor->run(sink_, stop);
-        counters = proactor->counters();
+        counters = backend_.counters(*proactor);
         returned_ = true;
     });
 }
@@ -266,5 +305,13 @@ bool wait_until(const std::function<bool()>& predicate, std::chrono::millisecond
     }
     return predicate();
 }
+
+}  // namespace tpserve::platform::test
+
+namespace tpserve::platform::test {
+
+// Every TEST_P(ProactorContract, ...) in this executable runs once per backend.
+INSTANTIATE_TEST_SUITE_P(Backends, ProactorContract, ::testing::ValuesIn(all_backends()),
+                         backend_name);
 
 }  // namespace tpserve::platform::test

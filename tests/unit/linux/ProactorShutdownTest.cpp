@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "UringTestSupport.h"
+#include "ProactorTestSupport.h"
 
 namespace tpserve::platform::test {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 using conn::IoStatus;
 using conn::OpKind;
 
-TEST(UringProactor, HugeFileToSlowReaderIsResumedUntilComplete) {
+TEST_P(ProactorContract, HugeFileToSlowReaderIsResumedUntilComplete) {
     TempFile file(32u << 20);
     const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 33554432\r\n\r\n";
     TestSink sink;
@@ -21,9 +21,8 @@ TEST(UringProactor, HugeFileToSlowReaderIsResumedUntilComplete) {
         plan.copy(head);
         plan.add(file.file, 0, file.bytes.size());
     };
-    TestServer server(sink);
-    ASSERT_NE(server.proactor, nullptr);
-    server.start();
+    TestServer server(backend(), sink);
+    TPSERVE_START_OR_SKIP(server);
     UniqueFd client = connect_to(server.port);
     const int small = 64 * 1024;
     ::setsockopt(client.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
@@ -48,11 +47,10 @@ TEST(UringProactor, HugeFileToSlowReaderIsResumedUntilComplete) {
     EXPECT_EQ(server.counters.transmits, 1u);
 }
 
-TEST(UringProactor, StopWithIdleConnectionCallsOnStopAndReturnsWhenIdle) {
+TEST_P(ProactorContract, StopWithIdleConnectionCallsOnStopAndReturnsWhenIdle) {
     TestSink sink;
-    TestServer server(sink);
-    ASSERT_NE(server.proactor, nullptr);
-    server.start();
+    TestServer server(backend(), sink);
+    TPSERVE_START_OR_SKIP(server);
     UniqueFd client = connect_to(server.port);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
     const auto took = server.stop();
@@ -72,13 +70,12 @@ TEST(UringProactor, StopWithIdleConnectionCallsOnStopAndReturnsWhenIdle) {
     EXPECT_NE(::connect(late.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
 }
 
-TEST(UringProactor, DrainTimeoutEndsRunEvenIfNeverIdle) {
+TEST_P(ProactorContract, DrainTimeoutEndsRunEvenIfNeverIdle) {
     TestSink sink;
     sink.never_idle = true;
     sink.close_on_stop = false;
-    TestServer server(sink, 200ms);
-    ASSERT_NE(server.proactor, nullptr);
-    server.start();
+    TestServer server(backend(), sink, 200ms);
+    TPSERVE_START_OR_SKIP(server);
     UniqueFd client = connect_to(server.port);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
     const auto took = server.stop();
@@ -89,7 +86,7 @@ TEST(UringProactor, DrainTimeoutEndsRunEvenIfNeverIdle) {
     EXPECT_EQ(sink.count(OpKind::Receive, IoStatus::Cancelled), 1u);
 }
 
-TEST(UringProactor, CloseDispositionLingersWithoutResettingPipelinedClient) {
+TEST_P(ProactorContract, CloseDispositionLingersWithoutResettingPipelinedClient) {
     // The client sends two requests at once; the first response closes. The
     // unread second request must not turn our close into an RST that loses the
     // response: the client reads the whole response and then a clean EOF.
@@ -101,9 +98,8 @@ TEST(UringProactor, CloseDispositionLingersWithoutResettingPipelinedClient) {
         plan.add(file.file, 0, file.bytes.size());
         plan.disposition = plan::Disposition::Close;
     };
-    TestServer server(sink);
-    ASSERT_NE(server.proactor, nullptr);
-    server.start();
+    TestServer server(backend(), sink);
+    TPSERVE_START_OR_SKIP(server);
     UniqueFd client = connect_to(server.port);
     std::string pipelined = "GET /1 HTTP/1.1\r\n\r\n";
     pipelined += std::string(8000, 'p');  // more bytes the server never reads as a request
@@ -117,12 +113,11 @@ TEST(UringProactor, CloseDispositionLingersWithoutResettingPipelinedClient) {
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Transmit, IoStatus::Ok) == 1; }));
 }
 
-TEST(UringProactor, ConnectionWithoutOfferedSlotIsDroppedAndCounted) {
+TEST_P(ProactorContract, ConnectionWithoutOfferedSlotIsDroppedAndCounted) {
     TestSink sink;
-    TestServer server(sink);
-    ASSERT_NE(server.proactor, nullptr);
+    TestServer server(backend(), sink);
     // Occupy every slot with a silent client first.
-    server.start();
+    TPSERVE_START_OR_SKIP(server);
     std::vector<UniqueFd> clients;
     for (std::uint32_t i = 0; i < TestSink::kSlots; ++i)
         clients.push_back(connect_to(server.port));
@@ -135,70 +130,20 @@ TEST(UringProactor, ConnectionWithoutOfferedSlotIsDroppedAndCounted) {
     EXPECT_EQ(server.counters.accepted, TestSink::kSlots);
 }
 
-TEST(UringProactor, ServesOnIpv6Loopback) {
+TEST_P(ProactorContract, ServesOnIpv6Loopback) {
     TestSink sink;
     sink.respond = [](plan::TransmitPlan& plan, const std::string&) {
         plan.add(std::string_view("HTTP/1.1 204 No Content\r\n\r\n"));
     };
-    TestServer server(sink, 10'000ms, "::1");
-    ASSERT_NE(server.proactor, nullptr);
+    TestServer server(backend(), sink, 10'000ms, "::1");
     EXPECT_EQ(server.url, "http://[::1]:" + std::to_string(server.port) + "/");
-    server.start();
+    TPSERVE_START_OR_SKIP(server);
     UniqueFd client = connect_to(server.port, "::1");
     send_all(client.get(), "GET / HTTP/1.1\r\n\r\n");
     EXPECT_EQ(read_exact(client.get(), 27), "HTTP/1.1 204 No Content\r\n\r\n");
     const auto events = sink.events();
     ASSERT_FALSE(events.empty());
     EXPECT_EQ(events.front().peer.rfind("[::1]:", 0), 0u) << events.front().peer;
-}
-
-TEST(BindListeners, PortZeroGivesEveryWorkerTheSamePort) {
-    BoundListeners bound;
-    std::string error;
-    ASSERT_TRUE(bind_listeners({{"127.0.0.1", 0}, {"::1", 0}}, 2, bound, error)) << error;
-    ASSERT_EQ(bound.per_worker.size(), 2u);
-    ASSERT_EQ(bound.urls.size(), 2u);
-    for (std::size_t address = 0; address < 2; ++address) {
-        std::uint16_t ports[2] = {};
-        for (std::size_t worker = 0; worker < 2; ++worker) {
-            ASSERT_EQ(bound.per_worker[worker].size(), 2u);
-            sockaddr_storage storage{};
-            socklen_t length = sizeof storage;
-            const int fd = bound.per_worker[worker][address].get();
-            ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length), 0);
-            ports[worker] = ntohs(reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
-            int value = 0;
-            length = sizeof value;
-            ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &value, &length);
-            EXPECT_EQ(value, 1);
-        }
-        EXPECT_NE(ports[0], 0);
-        EXPECT_EQ(ports[0], ports[1]);
-        EXPECT_NE(bound.urls[address].find(":" + std::to_string(ports[0]) + "/"), std::string::npos)
-            << bound.urls[address];
-    }
-    EXPECT_EQ(bound.urls[0].rfind("http://127.0.0.1:", 0), 0u);
-    EXPECT_EQ(bound.urls[1].rfind("http://[::1]:", 0), 0u);
-}
-
-TEST(BindListeners, RejectsNamesAndReportsBindErrors) {
-    BoundListeners bound;
-    std::string error;
-    EXPECT_FALSE(bind_listeners({{"localhost", 0}}, 1, bound, error));
-    EXPECT_NE(error.find("localhost"), std::string::npos);
-    // A port held by a socket without SO_REUSEPORT cannot be joined.
-    UniqueFd holder(::socket(AF_INET, SOCK_STREAM, 0));
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(holder.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    socklen_t length = sizeof address;
-    ::getsockname(holder.get(), reinterpret_cast<sockaddr*>(&address), &length);
-    ::listen(holder.get(), 1);
-    error.clear();
-    EXPECT_FALSE(bind_listeners({{"127.0.0.1", ntohs(address.sin_port)}}, 2, bound, error));
-    EXPECT_NE(error.find("Address already in use"), std::string::npos) << error;
-    EXPECT_TRUE(bound.per_worker.empty());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
-// Loopback harness for the io_uring backend tests: a small HTTP-ish sink that
-// drives the proactor like the core would, a blocking client, and temp files.
+// Loopback harness for the Linux backend contract tests: a small HTTP-ish
+// sink that drives a conn::Proactor like the core would, a blocking client,
+// temp files, and the list of backends every contract test runs against.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -9,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,11 +19,36 @@
 #include "plan/TransmitPlan.h"
 #include "platform/linux/Fd.h"
 #include "platform/linux/Listener.h"
-#include "platform/linux/UringProactor.h"
 
 namespace tpserve::platform::test {
 
 using namespace std::chrono_literals;
+
+// The backends' counters, in one shape (UringCounters / EpollCounters).
+struct Counters {
+    std::uint64_t accepted = 0;
+    std::uint64_t dropped = 0;
+    std::uint64_t transmits = 0;
+    std::uint64_t bytes_sent = 0;
+};
+
+// One backend under test. `make` returns nullptr with `error` set when the
+// host refuses the backend (io_uring under seccomp): the test is skipped.
+struct Backend {
+    std::string name;
+    std::function<std::unique_ptr<conn::Proactor>(
+        std::vector<UniqueFd> listeners, std::chrono::milliseconds drain_timeout,
+        std::uint32_t max_connections, std::string& error)>
+        make;
+    std::function<Counters(const conn::Proactor&)> counters;
+};
+
+// io_uring and epoll.
+std::vector<Backend> all_backends();
+inline void PrintTo(const Backend& backend, std::ostream* out) {
+    *out << backend.name;
+}
+std::string backend_name(const ::testing::TestParamInfo<Backend>& info);
 
 struct Recorded {
     conn::ConnId conn;
@@ -30,6 +57,7 @@ struct Recorded {
     std::uint64_t bytes = 0;
     bool closed = false;
     std::string peer;
+    std::int32_t os_error = 0;
     std::chrono::steady_clock::time_point at;
 };
 
@@ -100,22 +128,39 @@ private:
 // One worker: listeners on 127.0.0.1:0 (or `host`), a proactor, a thread in run().
 class TestServer {
 public:
-    explicit TestServer(TestSink& sink, std::chrono::milliseconds drain = 10'000ms,
-                        const std::string& host = "127.0.0.1");
+    TestServer(const Backend& backend, TestSink& sink, std::chrono::milliseconds drain = 10'000ms,
+               const std::string& host = "127.0.0.1");
     ~TestServer();
     void start();
     // Requests stop and joins; returns how long run() took to return after the request.
     std::chrono::milliseconds stop();
     std::uint16_t port = 0;
     std::string url;
-    std::unique_ptr<UringProactor> proactor;
-    UringCounters counters;  // copied after run returned
+    std::string error;  // why `proactor` is null
+    std::unique_ptr<conn::Proactor> proactor;
+    Counters counters;  // copied after run returned
 
 private:
+    const Backend& backend_;
     TestSink& sink_;
     std::jthread thread_;
     std::atomic<bool> returned_{false};
 };
+
+// Contract tests: parameterized by backend; skipped where the host refuses it.
+class ProactorContract : public ::testing::TestWithParam<Backend> {
+protected:
+    const Backend& backend() const { return GetParam(); }
+};
+
+#define TPSERVE_START_OR_SKIP(server)                                             \
+    do {                                                                          \
+        if ((server).proactor == nullptr) {                                       \
+            if ((server).port == 0) FAIL() << "no listener";                      \
+            GTEST_SKIP() << backend().name << " unavailable: " << (server).error; \
+        }                                                                         \
+        (server).start();                                                         \
+    } while (false)
 
 // Blocking loopback client with a receive timeout.
 UniqueFd connect_to(std::uint16_t port, const char* host = "127.0.0.1");

@@ -6,7 +6,7 @@
 #include <deque>
 #include <optional>
 
-#include "UringTestSupport.h"
+#include "ProactorTestSupport.h"
 
 namespace tpserve::platform::test {
 namespace {
@@ -29,7 +29,7 @@ const Recorded* find_last(const std::vector<Recorded>& events, OpKind kind) {
     return nullptr;
 }
 
-TEST(UringProactor, HeaderFileTrailerCloseIsByteExact) {
+TEST_P(ProactorContract, HeaderFileTrailerCloseIsByteExact) {
     TempFile file(3u << 20);
     const std::string trailer = "\r\n--trailer--\r\n";
     const std::uint64_t offset = 1000, length = file.bytes.size() - 1000;
@@ -42,9 +42,8 @@ TEST(UringProactor, HeaderFileTrailerCloseIsByteExact) {
         plan.add(std::string_view(trailer));
         plan.disposition = plan::Disposition::Close;
     };
-    TestServer server(sink);
-    ASSERT_NE(server.proactor, nullptr);
-    server.start();
+    TestServer server(backend(), sink);
+    TPSERVE_START_OR_SKIP(server);
     UniqueFd client = connect_to(server.port);
     send_all(client.get(), "GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
     const std::string got = read_to_eof(client.get());
@@ -65,7 +64,7 @@ TEST(UringProactor, HeaderFileTrailerCloseIsByteExact) {
     EXPECT_EQ(server.counters.bytes_sent, expected.size());
 }
 
-TEST(UringProactor, KeepAliveServesSeveralResponsesOnOneConnection) {
+TEST_P(ProactorContract, KeepAliveServesSeveralResponsesOnOneConnection) {
     TempFile file(200'000);
     int served = 0;
     TestSink sink;
@@ -76,9 +75,8 @@ TEST(UringProactor, KeepAliveServesSeveralResponsesOnOneConnection) {
         plan.copy(body);
         plan.add(file.file, static_cast<std::uint64_t>(served) * 10, 5000);
     };
-    TestServer server(sink);
-    ASSERT_NE(server.proactor, nullptr);
-    server.start();
+    TestServer server(backend(), sink);
+    TPSERVE_START_OR_SKIP(server);
     UniqueFd client = connect_to(server.port);
     for (int i = 1; i <= 5; ++i) {
         send_all(client.get(), "GET / HTTP/1.1\r\n\r\n");
@@ -97,7 +95,7 @@ TEST(UringProactor, KeepAliveServesSeveralResponsesOnOneConnection) {
     }
 }
 
-TEST(UringProactor, MemoryPlanOfHundredIovecs) {
+TEST_P(ProactorContract, MemoryPlanOfHundredIovecs) {
     std::deque<std::string> pieces;  // separate heap blocks: never merged into one part
     std::string expected;
     for (int i = 0; i < 100; ++i) {
@@ -111,9 +109,8 @@ TEST(UringProactor, MemoryPlanOfHundredIovecs) {
             plan.add(bytes_of(piece));
         parts = plan.pending().size();
     };
-    TestServer server(sink);
-    ASSERT_NE(server.proactor, nullptr);
-    server.start();
+    TestServer server(backend(), sink);
+    TPSERVE_START_OR_SKIP(server);
     UniqueFd client = connect_to(server.port);
     send_all(client.get(), "GET / HTTP/1.1\r\n\r\n");
     const std::string got = read_exact(client.get(), expected.size());
@@ -124,12 +121,11 @@ TEST(UringProactor, MemoryPlanOfHundredIovecs) {
     EXPECT_EQ(find_last(sink.events(), OpKind::Transmit)->bytes, expected.size());
 }
 
-TEST(UringProactor, ReceiveDeadlineGivesTimedOut) {
+TEST_P(ProactorContract, ReceiveDeadlineGivesTimedOut) {
     TestSink sink;
     sink.receive_timeout = 100ms;
-    TestServer server(sink);
-    ASSERT_NE(server.proactor, nullptr);
-    server.start();
+    TestServer server(backend(), sink);
+    TPSERVE_START_OR_SKIP(server);
     UniqueFd client = connect_to(server.port);  // and stays silent
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::TimedOut) == 1; }));
     const auto events = sink.events();
@@ -142,18 +138,17 @@ TEST(UringProactor, ReceiveDeadlineGivesTimedOut) {
     EXPECT_EQ(read_to_eof(client.get()), "");
 }
 
-TEST(UringProactor, PeerCloseGivesPeerClosed) {
+TEST_P(ProactorContract, PeerCloseGivesPeerClosed) {
     TestSink sink;
-    TestServer server(sink);
-    ASSERT_NE(server.proactor, nullptr);
-    server.start();
+    TestServer server(backend(), sink);
+    TPSERVE_START_OR_SKIP(server);
     UniqueFd client = connect_to(server.port);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
     client.reset();
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::PeerClosed) == 1; }));
 }
 
-TEST(UringProactor, CloseWithReceiveInFlightCompletesOnceCancelled) {
+TEST_P(ProactorContract, CloseWithReceiveInFlightCompletesOnceCancelled) {
     TestSink sink;
     std::optional<conn::ConnId> first;
     // The second connection's Accept closes the first while its receive is posted.
@@ -166,9 +161,8 @@ TEST(UringProactor, CloseWithReceiveInFlightCompletesOnceCancelled) {
         s.conns[first->slot].live = false;
         s.proactor_->close(*first);
     };
-    TestServer server(sink);
-    ASSERT_NE(server.proactor, nullptr);
-    server.start();
+    TestServer server(backend(), sink);
+    TPSERVE_START_OR_SKIP(server);
     UniqueFd a = connect_to(server.port);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
     std::this_thread::sleep_for(20ms);  // the receive is surely armed
@@ -187,7 +181,7 @@ TEST(UringProactor, CloseWithReceiveInFlightCompletesOnceCancelled) {
     EXPECT_EQ(for_first, 1u);
 }
 
-TEST(UringProactor, CloseRightAfterReceiveCancelsWithoutInlineCompletion) {
+TEST_P(ProactorContract, CloseRightAfterReceiveCancelsWithoutInlineCompletion) {
     TestSink sink;
     bool inline_completion = false;
     bool in_hook = false;
@@ -200,9 +194,8 @@ TEST(UringProactor, CloseRightAfterReceiveCancelsWithoutInlineCompletion) {
         s.conns[c.conn.slot].live = false;
         in_hook = false;
     };
-    TestServer server(sink);
-    ASSERT_NE(server.proactor, nullptr);
-    server.start();
+    TestServer server(backend(), sink);
+    TPSERVE_START_OR_SKIP(server);
     UniqueFd a = connect_to(server.port);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::Cancelled) == 1; }));
     std::this_thread::sleep_for(50ms);

@@ -1,0 +1,117 @@
+// EpollProactor: accepting connections, and shutdown (stop, drain).
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "platform/linux/EpollOps.h"
+#include "platform/linux/EpollProactor.h"
+#include "platform/linux/PeerAddress.h"
+
+namespace tpserve::platform {
+
+using conn::IoStatus;
+using conn::OpKind;
+using epoll::encode;
+using epoll::Slot;
+using epoll::SlotOp;
+using epoll::Tag;
+
+namespace {
+
+// Out of descriptors or memory: the pending connection stays in the backlog,
+// and with edge-triggered listeners no new event would come for it.
+constexpr std::chrono::milliseconds kAcceptRetry{100};
+
+}  // namespace
+
+void EpollProactor::accept_ready(std::uint32_t listener) {
+    const int listen_fd = listeners_[listener].get();
+    while (!stopping_ && listen_fd >= 0) {
+        const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            if (!take_connection(fd)) {
+                ::close(fd);
+                ++counters_.dropped;
+            }
+            continue;
+        }
+        const int error = errno;
+        if (error == EAGAIN || error == EWOULDBLOCK) return;
+        if (error == EINTR || error == ECONNABORTED || error == EPROTO || error == EPERM) continue;
+        if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
+            timers_.schedule(accept_retry_timer(), conn::Clock::now() + kAcceptRetry);
+        }
+        return;  // anything else (EBADF, EINVAL: not listening): wait for the next event
+    }
+}
+
+bool EpollProactor::take_connection(int fd) {
+    if (offered_count_ == 0) return false;
+    const conn::ConnId id = offered_[offered_head_];
+    Slot& slot = slots_[id.slot];
+    ++slot.sequence;
+    // Registered once for both directions; readiness is cached in the slot,
+    // so operations never call epoll_ctl.
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+    event.data.u64 = encode(Tag::Conn, slot.sequence, id.slot);
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) != 0) return false;
+    offered_head_ = (offered_head_ + 1) % offered_.size();
+    --offered_count_;
+    slot.fd = fd;
+    slot.op = SlotOp::Idle;
+    slot.cancel_requested = false;
+    // Nothing read yet: the registration reports bytes that are already there.
+    slot.readable = false;
+    slot.writable = true;
+    slot.peer_hup = false;
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    format_peer(fd, peer_, sizeof peer_);
+    ++counters_.accepted;
+    conn::Completion completion;
+    completion.conn = id;
+    completion.kind = OpKind::Accept;
+    completion.status = IoStatus::Ok;
+    completion.peer = peer_;
+    sink_->on_completion(completion);
+    return true;
+}
+
+void EpollProactor::begin_stop() {
+    stopping_ = true;
+    // Closing a listener removes it from the epoll set; new clients are refused.
+    for (UniqueFd& listener : listeners_)
+        listener.reset();
+    timers_.cancel(accept_retry_timer());
+    sink_->on_stop();
+    // Slots offered before the stop complete as Cancelled (queued, not inline).
+    while (offered_count_ > 0) {
+        const conn::ConnId id = offered_[offered_head_];
+        offered_head_ = (offered_head_ + 1) % offered_.size();
+        --offered_count_;
+        Slot& slot = slots_[id.slot];
+        slot.op = SlotOp::Idle;
+        finish(slot, OpKind::Accept, IoStatus::Cancelled, 0, 0, false, false);
+    }
+    timers_.schedule(drain_timer(), conn::Clock::now() + options_.drain_timeout);
+}
+
+void EpollProactor::on_drain_expired() {
+    drain_expired_ = true;
+    for (Slot& slot : slots_) {
+        // Completes Cancelled in the next turn; the core then closes it.
+        if (slot.op == SlotOp::Receive) {
+            finish(slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, false);
+        } else if (slot.op == SlotOp::Transmit) {
+            finish_transmit(slot, IoStatus::Cancelled, 0, false);
+        }
+    }
+    end_lingers();
+}
+
+}  // namespace tpserve::platform

@@ -1,0 +1,389 @@
+#include "platform/linux/EpollProactor.h"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include "plan/TransmitPlan.h"
+#include "platform/linux/EpollOps.h"
+#include "platform/linux/UringErrors.h"
+
+namespace tpserve::platform {
+
+using conn::IoStatus;
+using conn::OpKind;
+using epoll::encode;
+using epoll::Slot;
+using epoll::SlotOp;
+using epoll::Tag;
+
+namespace {
+
+constexpr int kEventBatch = 256;
+constexpr std::size_t kLingerBytes = 64 * 1024;
+
+bool in_flight(SlotOp op) {
+    return op == SlotOp::Receive || op == SlotOp::Transmit;
+}
+
+}  // namespace
+
+std::unique_ptr<EpollProactor> EpollProactor::create(std::vector<UniqueFd> listeners,
+                                                     const EpollOptions& options,
+                                                     std::string& error) {
+    // sendfile(2) has no MSG_NOSIGNAL: a peer that vanished must give EPIPE, not kill us.
+    ::signal(SIGPIPE, SIG_IGN);
+    UniqueFd epoll(::epoll_create1(EPOLL_CLOEXEC));
+    if (!epoll) {
+        error = std::string("epoll_create1: ") + std::strerror(errno);
+        return nullptr;
+    }
+    UniqueFd wake(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!wake) {
+        error = std::string("eventfd: ") + std::strerror(errno);
+        return nullptr;
+    }
+    epoll_event event{};
+    event.events = EPOLLIN;  // level-triggered: read once, at stop
+    event.data.u64 = encode(Tag::Wake, 0, 0);
+    if (::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, wake.get(), &event) != 0) {
+        error = std::string("epoll_ctl(eventfd): ") + std::strerror(errno);
+        return nullptr;
+    }
+    for (std::uint32_t i = 0; i < listeners.size(); ++i) {
+        // Edge-triggered: accept_ready() accepts until EAGAIN.
+        event.events = EPOLLIN | EPOLLET;
+        event.data.u64 = encode(Tag::Listener, 0, i);
+        if (::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, listeners[i].get(), &event) != 0) {
+            error = std::string("epoll_ctl(listener): ") + std::strerror(errno);
+            return nullptr;
+        }
+    }
+    return std::make_unique<EpollProactor>(Key{}, std::move(epoll), std::move(wake),
+                                           std::move(listeners), options);
+}
+
+EpollProactor::EpollProactor(Key, UniqueFd epoll, UniqueFd wake, std::vector<UniqueFd> listeners,
+                             const EpollOptions& options)
+    : epoll_(std::move(epoll)),
+      wake_fd_(std::move(wake)),
+      options_(options),
+      listeners_(std::move(listeners)),
+      timers_(2 * std::max<std::uint32_t>(options.max_connections, 1) + 2) {
+    const std::uint32_t capacity = std::max<std::uint32_t>(options.max_connections, 1);
+    options_.max_connections = capacity;
+    slots_.resize(capacity);
+    offered_.resize(capacity);
+    finished_.resize(capacity);
+    attempts_.resize(capacity);
+    lingers_.resize(capacity);
+    free_lingers_.reserve(capacity);
+    for (std::uint32_t i = capacity; i-- > 0;)
+        free_lingers_.push_back(i);
+    discard_.resize(kLingerBytes);
+}
+
+EpollProactor::~EpollProactor() {
+    for (Slot& slot : slots_) {
+        if (slot.fd >= 0) ::close(slot.fd);
+    }
+    for (epoll::Linger& linger : lingers_) {
+        if (linger.fd >= 0) ::close(linger.fd);
+    }
+}
+
+Slot* EpollProactor::slot_for(conn::ConnId conn) {
+    return conn.slot < slots_.size() ? &slots_[conn.slot] : nullptr;
+}
+
+void EpollProactor::accept(conn::ConnId into) {
+    Slot* slot = slot_for(into);
+    // After stop the offer is dropped: no accept will ever complete it.
+    if (slot == nullptr || stopping_ || offered_count_ == offered_.size()) return;
+    slot->id = into;
+    slot->op = SlotOp::Offered;
+    slot->cancel_requested = false;
+    offered_[(offered_head_ + offered_count_) % offered_.size()] = into;
+    ++offered_count_;
+}
+
+void EpollProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) {
+    Slot* slot = slot_for(conn);
+    if (slot == nullptr || slot->op != SlotOp::Idle) return;  // contract: one op at a time
+    slot->receive_data = into.data();
+    slot->receive_size = into.size();
+    if (slot->id != conn || slot->fd < 0) {
+        slot->id = conn;
+        finish(*slot, OpKind::Receive, IoStatus::Failed, 0, EBADF, false, false);
+        return;
+    }
+    if (drain_expired_) {
+        finish(*slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, false);
+        return;
+    }
+    slot->op = SlotOp::Receive;
+    start_op(*slot, deadline);
+}
+
+void EpollProactor::start_op(Slot& slot, conn::Deadline deadline) {
+    ++ops_in_flight_;
+    if (deadline != conn::Deadline::max()) timers_.schedule(slot.id.slot, deadline);
+    // Tried from run, never here: the completion must not be delivered inline.
+    queue_attempt(slot);
+}
+
+void EpollProactor::queue_attempt(Slot& slot) {
+    if (slot.attempt_queued) return;  // one entry serves whatever op the slot has then
+    slot.attempt_queued = true;
+    attempts_[(attempts_head_ + attempts_count_) % attempts_.size()] = slot.id.slot;
+    ++attempts_count_;
+}
+
+void EpollProactor::attempt_queued() {
+    // Only what was queued before this pass; ops started by the callbacks
+    // below wait for the next turn, so a busy sink cannot starve epoll.
+    for (std::size_t n = attempts_count_; n > 0; --n) {
+        const std::uint32_t index = attempts_[attempts_head_];
+        attempts_head_ = (attempts_head_ + 1) % attempts_.size();
+        --attempts_count_;
+        Slot& slot = slots_[index];
+        slot.attempt_queued = false;
+        attempt(slot);
+    }
+}
+
+void EpollProactor::attempt(Slot& slot) {
+    if (slot.op == SlotOp::Receive) {
+        if (slot.readable) try_receive(slot);
+    } else if (slot.op == SlotOp::Transmit) {
+        if (slot.writable) pump(slot, true);
+    }
+}
+
+void EpollProactor::try_receive(Slot& slot) {
+    for (;;) {
+        const ssize_t n = ::recv(slot.fd, slot.receive_data, slot.receive_size, 0);
+        if (n > 0) {
+            // A short read drained the socket (edge-triggered: the next bytes
+            // bring a new event) — unless the FIN is already in, which brings none.
+            if (static_cast<std::size_t>(n) < slot.receive_size && !slot.peer_hup) {
+                slot.readable = false;
+            }
+            finish(slot, OpKind::Receive, IoStatus::Ok, static_cast<std::uint64_t>(n), 0, false,
+                   true);
+            return;
+        }
+        if (n == 0) {
+            finish(slot, OpKind::Receive, IoStatus::PeerClosed, 0, 0, false, true);
+            return;
+        }
+        const int error = errno;
+        if (error == EINTR) continue;
+        if (error == EAGAIN || error == EWOULDBLOCK) {
+            slot.readable = false;
+            return;  // EPOLLIN resumes it
+        }
+        finish(slot, OpKind::Receive, uring::status_for(error), 0, error, false, true);
+        return;
+    }
+}
+
+void EpollProactor::close(conn::ConnId conn) {
+    Slot* slot = slot_for(conn);
+    if (slot == nullptr || slot->id != conn) return;
+    switch (slot->op) {
+        case SlotOp::Offered:
+            return;  // still the backend's; the core cannot close it
+        case SlotOp::Idle:
+            break;
+        case SlotOp::Finished:
+            slot->cancel_requested = true;  // the queued completion reports Cancelled
+            break;
+        case SlotOp::Receive:
+        case SlotOp::Transmit:
+            if (slot->op == SlotOp::Transmit) ++counters_.transmits;
+            finish(*slot, slot->op == SlotOp::Receive ? OpKind::Receive : OpKind::Transmit,
+                   IoStatus::Cancelled, slot->op == SlotOp::Receive ? 0 : slot->sent, 0, false,
+                   false);
+            break;
+    }
+    // Closing the last reference also removes the socket from the epoll set.
+    if (slot->fd >= 0) ::close(slot->fd);
+    slot->fd = -1;
+}
+
+void EpollProactor::finish(Slot& slot, OpKind kind, IoStatus status, std::uint64_t bytes,
+                           std::int32_t os_error, bool closed, bool now) {
+    if (in_flight(slot.op)) --ops_in_flight_;
+    timers_.cancel(slot.id.slot);
+    slot.result_kind = kind;
+    slot.result_status = status;
+    slot.result_bytes = bytes;
+    slot.result_error = os_error;
+    slot.result_closed = closed;
+    if (now) {
+        deliver(slot);
+        return;
+    }
+    // Never inline: queue it for the loop.
+    slot.op = SlotOp::Finished;
+    finished_[(finished_head_ + finished_count_) % finished_.size()] = slot.id.slot;
+    ++finished_count_;
+}
+
+void EpollProactor::deliver(Slot& slot) {
+    conn::Completion completion;
+    completion.conn = slot.id;
+    completion.kind = slot.result_kind;
+    completion.status = slot.cancel_requested ? IoStatus::Cancelled : slot.result_status;
+    completion.bytes = slot.result_bytes;
+    completion.closed = slot.result_closed;
+    completion.os_error = slot.result_error;
+    if (completion.kind == OpKind::Receive && completion.status == IoStatus::Ok) {
+        completion.data = {slot.receive_data, static_cast<std::size_t>(slot.result_bytes)};
+    }
+    // The sink may start the next op on this slot from inside the call.
+    slot.op = SlotOp::Idle;
+    slot.cancel_requested = false;
+    slot.plan = nullptr;
+    sink_->on_completion(completion);
+}
+
+void EpollProactor::deliver_queued() {
+    for (std::size_t n = finished_count_; n > 0 && finished_count_ > 0; --n) {
+        const std::uint32_t index = finished_[finished_head_];
+        finished_head_ = (finished_head_ + 1) % finished_.size();
+        --finished_count_;
+        Slot& slot = slots_[index];
+        if (slot.op == SlotOp::Finished) deliver(slot);
+    }
+}
+
+void EpollProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
+    sink_ = &sink;
+    std::stop_callback on_stop(stop, [this] {
+        const std::uint64_t one = 1;
+        // Thread-safe: the loop reads the eventfd; nothing else is touched here.
+        const ssize_t ignored = ::write(wake_fd_.get(), &one, sizeof one);
+        (void)ignored;
+    });
+    epoll_event events[kEventBatch];
+    for (;;) {
+        deliver_queued();
+        attempt_queued();
+        if (stopping_) {
+            if ((drain_expired_ || sink.idle()) && !ending_lingers_) end_lingers();
+            if (may_return()) break;
+        }
+        const int count = wait(events, kEventBatch, finished_count_ > 0 || attempts_count_ > 0);
+        for (int i = 0; i < count; ++i)
+            handle_event(events[i].data.u64, events[i].events);
+        expire_timers();
+    }
+    sink_ = nullptr;
+}
+
+int EpollProactor::wait(epoll_event* events, int capacity, bool poll_only) {
+    timespec timeout{};
+    timespec* limit = &timeout;  // zero: poll only
+    if (!poll_only) {
+        if (timers_.empty()) {
+            limit = nullptr;
+        } else {
+            const auto left =
+                std::max(timers_.next() - conn::Clock::now(), conn::Clock::duration{});
+            const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+            timeout.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+            timeout.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+        }
+    }
+    int count = -1;
+    if (use_pwait2_) {
+        count = ::epoll_pwait2(epoll_.get(), events, capacity, limit, nullptr);
+        // Kernels < 5.11 and some seccomp profiles: fall back for good.
+        if (count < 0 && (errno == ENOSYS || errno == EPERM)) use_pwait2_ = false;
+    }
+    if (!use_pwait2_) {
+        int ms = -1;
+        if (limit != nullptr) {
+            // Rounded up: waking early would only spin until the deadline.
+            const long long total =
+                (static_cast<long long>(limit->tv_sec) * 1'000'000'000 + limit->tv_nsec + 999'999) /
+                1'000'000;
+            ms = static_cast<int>(std::min<long long>(total, INT_MAX));
+        }
+        count = ::epoll_wait(epoll_.get(), events, capacity, ms);
+    }
+    return count < 0 ? 0 : count;  // EINTR: just another turn
+}
+
+void EpollProactor::handle_event(std::uint64_t data, std::uint32_t events) {
+    const std::uint32_t index = epoll::index_of(data);
+    switch (epoll::tag_of(data)) {
+        case Tag::Conn: {
+            if (index >= slots_.size()) return;
+            Slot& slot = slots_[index];
+            if (slot.fd < 0 || epoll::sequence_of(data) != (slot.sequence & 0xFFFFFFu)) return;
+            // Errors and hang-ups make both directions "ready": the next
+            // syscall reports what happened.
+            if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) slot.readable = true;
+            if ((events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) != 0) slot.writable = true;
+            if ((events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) slot.peer_hup = true;
+            attempt(slot);
+            return;
+        }
+        case Tag::Listener:
+            if (index < listeners_.size()) accept_ready(index);
+            return;
+        case Tag::Wake: {
+            std::uint64_t value = 0;
+            const ssize_t ignored = ::read(wake_fd_.get(), &value, sizeof value);
+            (void)ignored;
+            if (!stopping_) begin_stop();
+            return;
+        }
+        case Tag::Linger:
+            if (index < lingers_.size() && lingers_[index].fd >= 0 &&
+                epoll::sequence_of(data) == (lingers_[index].sequence & 0xFFFFFFu)) {
+                drain_linger(index);
+            }
+            return;
+    }
+}
+
+void EpollProactor::expire_timers() {
+    if (timers_.empty()) return;
+    const conn::Deadline now = conn::Clock::now();
+    for (std::uint32_t id = timers_.pop_due(now); id != DeadlineHeap::npos;
+         id = timers_.pop_due(now)) {
+        if (id < slots_.size()) {
+            Slot& slot = slots_[id];
+            if (slot.op == SlotOp::Receive) {
+                finish(slot, OpKind::Receive, IoStatus::TimedOut, 0, ETIME, false, true);
+            } else if (slot.op == SlotOp::Transmit) {
+                finish_transmit(slot, IoStatus::TimedOut, ETIME, true);
+            }
+        } else if (id < drain_timer()) {
+            end_linger(id - options_.max_connections);
+        } else if (id == drain_timer()) {
+            on_drain_expired();
+        } else {
+            for (std::uint32_t i = 0; i < listeners_.size(); ++i)
+                accept_ready(i);
+        }
+    }
+}
+
+bool EpollProactor::may_return() const {
+    return (drain_expired_ || sink_->idle()) && ops_in_flight_ == 0 && finished_count_ == 0 &&
+           lingers_in_flight_ == 0;
+}
+
+}  // namespace tpserve::platform

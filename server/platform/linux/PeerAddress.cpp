@@ -1,0 +1,29 @@
+#include "platform/linux/PeerAddress.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdio>
+
+namespace tpserve::platform {
+
+void format_peer(int fd, char* out, std::size_t size) noexcept {
+    if (size == 0) return;
+    out[0] = '\0';
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
+    char text[INET6_ADDRSTRLEN] = {};
+    if (address.ss_family == AF_INET) {
+        const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
+        ::inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
+        std::snprintf(out, size, "%s:%u", text, unsigned{ntohs(v4->sin_port)});
+    } else if (address.ss_family == AF_INET6) {
+        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
+        ::inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
+        std::snprintf(out, size, "[%s]:%u", text, unsigned{ntohs(v6->sin6_port)});
+    }
+}
+
+}  // namespace tpserve::platform

@@ -1,0 +1,56 @@
+#pragma once
+// Sends a TransmitPlan on a nonblocking socket by direct syscalls on the
+// calling thread, shared by the Linux backends (shared/reference/
+// linux-transmit.md, strategies A and B1):
+//  * a run of memory parts goes by one sendmsg with iovecs (≤ IOV_MAX);
+//  * the memory before a file range is sent with MSG_MORE and the range by
+//    sendfile(2) with an explicit offset, so the header and the first body
+//    bytes leave as one TCP push — never the header as its own segment, and
+//    no TCP_CORK.
+// What was sent is `consume`d from the plan, so a later call resumes where
+// this one stopped.
+//
+// One pump per connection slot; its iovec array grows to the largest memory
+// run seen and is then reused, so steady state does not allocate. Not
+// thread-safe; the process must ignore SIGPIPE (sendfile has no MSG_NOSIGNAL).
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace tpserve::plan {
+class TransmitPlan;
+}
+
+namespace tpserve::platform {
+
+class TransmitPump {
+public:
+    enum class Status : std::uint8_t {
+        Done,        // the plan is empty
+        WouldBlock,  // the socket buffer is full: resume when it is writable
+        Error,       // `error` says why; ENODATA: a file shrank below its planned range
+    };
+    struct Result {
+        Status status = Status::Done;
+        std::uint64_t sent = 0;  // bytes sent (and consumed) by this call
+        int error = 0;
+    };
+
+    TransmitPump() { iov_.reserve(8); }
+
+    // Describes the plan's leading run of memory parts (capped at IOV_MAX
+    // parts and 1 GiB) in a msghdr owned by the pump, valid until the next
+    // gather. `bytes` is its length, `more_after` whether the plan goes on.
+    const msghdr& gather(const plan::TransmitPlan& plan, std::uint64_t& bytes, bool& more_after);
+
+    // Sends until the plan is empty, the socket is full, or an error.
+    Result send(int fd, plan::TransmitPlan& plan);
+
+private:
+    std::vector<iovec> iov_;
+    msghdr message_{};
+};
+
+}  // namespace tpserve::platform
