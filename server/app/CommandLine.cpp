@@ -37,6 +37,8 @@ po::options_description describe() {
          "access log: off, stdout, stderr or a file path")
         ("log-level", po::value<std::string>()->value_name("LEVEL"),
          "error log level: debug, info, warn or error")
+        ("io-backend", po::value<std::string>()->value_name("NAME"),
+         "Linux I/O engine: auto (io_uring, else epoll), io_uring or epoll")
         ("check-config,t", po::bool_switch(), "check the configuration and the root, then exit")
         ("version,v", po::bool_switch(), "print the version and exit")
         ("help,h", po::bool_switch(), "print this help and exit");
@@ -70,6 +72,12 @@ std::string check_overrides(const CommandLine& cli) {
     if (cli.access_log) {
         if (std::string why = check_access_destination(*cli.access_log); !why.empty()) {
             return "--access-log: " + why;
+        }
+    }
+    config::IoBackend backend{};
+    if (cli.io_backend) {
+        if (std::string why = parse_io_backend(*cli.io_backend, backend); !why.empty()) {
+            return "--io-backend: " + why;
         }
     }
     config::LogLevel level{};
@@ -137,6 +145,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     c.workers = optional("workers");
     c.access_log = optional("access-log");
     c.log_level = optional("log-level");
+    c.io_backend = optional("io-backend");
     if (vm.count("listen") != 0) c.listen = vm["listen"].as<std::vector<std::string>>();
     if (std::string why = check_overrides(c); !why.empty()) return usage_error(why);
     return r;
@@ -166,6 +175,7 @@ config::Config build_config(const CommandLine& cli) {
         cfg.log.access = (a == "off" || a == "stdout" || a == "stderr") ? a : from_cwd(a);
     }
     if (cli.log_level) parse_log_level(*cli.log_level, cfg.log.level);
+    if (cli.io_backend) parse_io_backend(*cli.io_backend, cfg.io.backend);
     return cfg;
 }
 

@@ -3,7 +3,7 @@
 // config file into the one immutable config::Config. Start-up only.
 //
 //   tpserve [-c FILE] [-r DIR] [-l ADDR:PORT]... [-w N|auto] [--access-log DEST]
-//           [--log-level LEVEL] [-t] [-v] [-h]
+//           [--log-level LEVEL] [--io-backend auto|io_uring|epoll] [-t] [-v] [-h]
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +22,7 @@ struct CommandLine {
     std::optional<std::string> workers;     // --workers/-w: "auto" or N
     std::optional<std::string> access_log;  // --access-log off|stdout|stderr|PATH
     std::optional<std::string> log_level;   // --log-level debug|info|warn|error
+    std::optional<std::string> io_backend;  // --io-backend auto|io_uring|epoll
     bool check_config = false;              // --check-config/-t: validate, report, exit
     bool version = false;                   // --version/-v
     bool help = false;                      // --help/-h

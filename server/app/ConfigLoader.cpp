@@ -23,10 +23,12 @@ using Keys = std::span<const std::string_view>;
 
 constexpr std::string_view kTopKeys[] = {
     "listen",        "workers", "root",   "index",    "serve_hidden", "symlinks",
-    "server_header", "mime",    "limits", "timeouts", "log"};
+    "server_header", "mime",    "limits", "timeouts", "io",           "log"};
+constexpr std::string_view kIoKeys[] = {"backend"};
 constexpr std::string_view kMimeKeys[] = {"default", "types"};
-constexpr std::string_view kLimitKeys[] = {"request_line_bytes", "header_bytes", "header_count",
-                                           "body_bytes", "keepalive_requests"};
+constexpr std::string_view kLimitKeys[] = {"request_line_bytes", "header_bytes",
+                                           "header_count",       "body_bytes",
+                                           "keepalive_requests", "max_connections"};
 constexpr std::string_view kTimeoutKeys[] = {"header", "keepalive", "send", "drain"};
 constexpr std::string_view kLogKeys[] = {"access", "error", "level"};
 
@@ -178,6 +180,10 @@ private:
         } else if (name == "timeouts") {
             for (const auto& [k, d] : entries(map_of(key, v), "timeouts", kTimeoutKeys))
                 timeout(k, d);
+        } else if (name == "io") {
+            for (const auto& [k, d] : entries(map_of(key, v), "io", kIoKeys)) {
+                check(k, d, parse_io_backend(scalar(k, d, "a backend name"), cfg_.io.backend));
+            }
         } else if (name == "log") {
             for (const auto& [k, d] : entries(map_of(key, v), "log", kLogKeys))
                 log_entry(k, d);
@@ -267,6 +273,9 @@ private:
             } else if (name == "body_bytes") {
                 check(key, v, parse_size(s, 0, 1ull << 30, n));
                 l.body_bytes = n;
+            } else if (name == "max_connections") {
+                check(key, v, parse_size(s, 16, 1'000'000, n));
+                l.max_connections = static_cast<std::uint32_t>(n);
             } else if (name == "keepalive_requests") {
                 check(key, v, parse_size(s, 1, 1'000'000'000, n));
                 l.keepalive_requests = static_cast<std::uint32_t>(n);

@@ -16,14 +16,6 @@
 
 namespace tpserve::app {
 
-namespace {
-
-// Slots per worker. Connection objects are created on demand, so this bounds
-// memory only at the peak.
-constexpr std::uint32_t kMaxConnectionsPerWorker = 16384;
-
-}  // namespace
-
 int run_server(const config::Config& config) {
     std::string error;
     if (!log::configure(config.log.level, config.log.error, error)) {
@@ -46,8 +38,13 @@ int run_server(const config::Config& config) {
     }
     log::AccessLog* access = access_log->enabled() ? access_log.get() : nullptr;
 
+    const platform::EngineChoice choice = platform::choose_io_engine(config);
+    if (!choice.ok) {
+        log::error(choice.note);
+        return 2;
+    }
     const unsigned workers = config.workers != 0 ? config.workers : platform::available_cores();
-    auto engine = platform::create_io_engine(config, workers, error);
+    auto engine = platform::create_io_engine(config, choice, workers, error);
     if (!engine) {
         log::error(error);
         return 1;
@@ -68,7 +65,8 @@ int run_server(const config::Config& config) {
                 ready.count_down();
                 return;
             }
-            conn::Worker worker(config, *proactor, *files, mime, access, kMaxConnectionsPerWorker);
+            conn::Worker worker(config, *proactor, *files, mime, access,
+                                config.limits.max_connections);
             worker.start();
             ready.count_down();
             proactor->run(worker, stop.get_token());
@@ -76,8 +74,10 @@ int run_server(const config::Config& config) {
     }
     ready.wait();
     if (!failed) {
-        log::info("tpserve " TPSERVE_VERSION ": " + std::to_string(workers) + " worker(s), " +
-                  std::string(engine->name()) + ", root " + config.root);
+        std::string engine_line = "tpserve " TPSERVE_VERSION ": " + std::to_string(workers) +
+                                  " worker(s), I/O engine " + std::string(engine->name());
+        if (!choice.note.empty()) engine_line += " (" + choice.note + ")";
+        log::info(engine_line + ", root " + config.root);
         for (const std::string& url : engine->urls())
             log::info("listening on " + url);
     }

@@ -185,6 +185,20 @@ std::string parse_log_level(std::string_view text, config::LogLevel& out) {
     return suggest(text, kNames);
 }
 
+std::string parse_io_backend(std::string_view text, config::IoBackend& out) {
+    if (text == "auto") {
+        out = config::IoBackend::Auto;
+    } else if (text == "io_uring") {
+        out = config::IoBackend::IoUring;
+    } else if (text == "epoll") {
+        out = config::IoBackend::Epoll;
+    } else {
+        static constexpr std::string_view kNames[] = {"auto", "io_uring", "epoll"};
+        return suggest(text, kNames);
+    }
+    return "";
+}
+
 std::string parse_symlinks(std::string_view text, files::SymlinkPolicy& out) {
     if (text == "within_root") {
         out = files::SymlinkPolicy::WithinRoot;

@@ -7,6 +7,7 @@
 #include "app/CommandLine.h"
 #include "app/ConfigLoader.h"
 #include "app/Server.h"
+#include "platform/Platform.h"
 
 int main(int argc, char** argv) {
     using namespace tpserve;
@@ -30,6 +31,15 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "tpserve: %s\n", problem.c_str());
     if (!problems.empty()) return 2;
     if (parsed.cli.check_config) {
+        // Like a start, without binding: the I/O engine this machine would give.
+        const platform::EngineChoice engine = platform::choose_io_engine(config);
+        if (!engine.ok) {
+            std::fprintf(stderr, "tpserve: %s\n", engine.note.c_str());
+            return 2;
+        }
+        std::fprintf(stderr, "tpserve: I/O engine %s%s%s%s\n", engine.name.c_str(),
+                     engine.note.empty() ? "" : " (", engine.note.c_str(),
+                     engine.note.empty() ? "" : ")");
         const std::string source = config.source.empty() ? "(defaults)" : config.source;
         std::fprintf(stderr, "tpserve: configuration %s test is successful\n", source.c_str());
         return 0;

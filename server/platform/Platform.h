@@ -30,7 +30,18 @@ public:
     virtual std::unique_ptr<conn::Proactor> make_proactor(unsigned index, std::string& error) = 0;
 };
 
-std::unique_ptr<IoEngine> create_io_engine(const config::Config& config, unsigned workers,
+// Which engine `config` gets on this machine, decided once at start-up by
+// trying the kernel (io.backend: auto falls back from io_uring to epoll).
+struct EngineChoice {
+    bool ok = true;    // false: the configured engine cannot run here (exit code 2)
+    std::string name;  // "io_uring", "epoll", "iocp"
+    std::string note;  // why this engine (a fallback's reason), or why none; may be ""
+};
+EngineChoice choose_io_engine(const config::Config& config);
+
+// Binds the listeners and prepares `workers` proactors of the chosen engine.
+std::unique_ptr<IoEngine> create_io_engine(const config::Config& config,
+                                           const EngineChoice& choice, unsigned workers,
                                            std::string& error);
 
 // Worker count for `workers: auto`.

@@ -24,6 +24,7 @@ struct Limits {
     std::uint32_t header_count = 100;         // more fields → 431
     std::uint64_t body_bytes = 1 << 20;       // discarded body on GET/HEAD; beyond → 413
     std::uint32_t keepalive_requests = 1000;  // then Connection: close (nginx's default)
+    std::uint32_t max_connections = 16384;    // per worker; beyond it new clients are closed
 };
 
 struct Timeouts {
@@ -36,6 +37,14 @@ struct Timeouts {
 struct MimeOverride {
     std::string extension;  // without the dot, lower case: "wasm"
     std::string type;       // "application/wasm"
+};
+
+// Which Linux completion engine runs the workers. `Auto` tries io_uring and
+// falls back to epoll where it is refused (containers, hardened kernels).
+enum class IoBackend : std::uint8_t { Auto, IoUring, Epoll };
+
+struct Io {
+    IoBackend backend = IoBackend::Auto;
 };
 
 enum class LogLevel : std::uint8_t { Debug, Info, Warn, Error };
@@ -59,6 +68,7 @@ struct Config {
     std::string default_mime_type = "application/octet-stream";
     Limits limits;
     Timeouts timeouts;
+    Io io;
     Logging log;
 };
 

@@ -1,13 +1,16 @@
 // The Linux implementation of platform/Platform.h: wires the document root
-// (openat2 beneath a directory fd), SO_REUSEPORT listeners and one io_uring
-// proactor per worker.
+// (openat2 beneath a directory fd), SO_REUSEPORT listeners and one proactor
+// per worker — io_uring, or epoll where io_uring is refused.
 #include <thread>
 
 #include "platform/Platform.h"
+#include "platform/linux/BackendChoice.h"
+#include "platform/linux/EpollProactor.h"
 #include "platform/linux/LinuxFileSystem.h"
 #include "platform/linux/Listener.h"
 #include "platform/linux/Signals.h"
 #include "platform/linux/UringProactor.h"
+#include "platform/linux/UringProbe.h"
 
 namespace tpserve::platform {
 
@@ -32,6 +35,23 @@ private:
     UringOptions options_;
 };
 
+class EpollEngine final : public IoEngine {
+public:
+    EpollEngine(BoundListeners listeners, EpollOptions options)
+        : listeners_(std::move(listeners)), options_(options) {}
+
+    std::string_view name() const override { return "epoll"; }
+    std::span<const std::string> urls() const override { return listeners_.urls; }
+
+    std::unique_ptr<conn::Proactor> make_proactor(unsigned index, std::string& error) override {
+        return EpollProactor::create(std::move(listeners_.per_worker.at(index)), options_, error);
+    }
+
+private:
+    BoundListeners listeners_;
+    EpollOptions options_;
+};
+
 class SignalGuard final : public ShutdownSignals {
 public:
     explicit SignalGuard(std::function<void()> on_stop)
@@ -48,11 +68,25 @@ std::unique_ptr<files::FileSystem> open_document_root(const config::Config& conf
     return LinuxFileSystem::open_root(config.root, config.symlinks, error);
 }
 
-std::unique_ptr<IoEngine> create_io_engine(const config::Config& config, unsigned workers,
-                                           std::string& error) {
+EngineChoice choose_io_engine(const config::Config& config) {
+    UringAttempt attempt;
+    if (config.io.backend != config::IoBackend::Epoll) attempt = probe_io_uring();
+    const BackendDecision decision = choose_backend(config.io.backend, attempt);
+    return EngineChoice{decision.ok, std::string(backend_name(decision.backend)), decision.reason};
+}
+
+std::unique_ptr<IoEngine> create_io_engine(const config::Config& config, const EngineChoice& choice,
+                                           unsigned workers, std::string& error) {
     BoundListeners listeners;
     if (!bind_listeners(config.listen, workers, listeners, error)) return nullptr;
+    if (choice.name == backend_name(Backend::Epoll)) {
+        EpollOptions options;
+        options.max_connections = config.limits.max_connections;
+        options.drain_timeout = config.timeouts.drain;
+        return std::make_unique<EpollEngine>(std::move(listeners), options);
+    }
     UringOptions options;
+    options.max_connections = config.limits.max_connections;
     options.drain_timeout = config.timeouts.drain;
     return std::make_unique<UringEngine>(std::move(listeners), options);
 }
