@@ -14,7 +14,9 @@
 #   CONNS [64]      wrk connections            THREADS [1]  wrk threads
 #   WORKERS [nproc] server workers (tpserve --workers, nginx worker_processes)
 #   WARMUP [1]      seconds of wrk per server and workload before round 1
-#   SERVERS ["tpserve nginx"]  e.g. SERVERS=nginx to measure nginx alone
+#   SERVERS ["tpserve-io_uring tpserve-epoll nginx"]  servers to measure; a
+#                   tpserve-BACKEND entry runs tpserve with --io-backend BACKEND,
+#                   plain "tpserve" lets it choose (auto)
 #   TPSERVE [build/release/tpserve]  a binary to measure instead of building
 #
 # CPU µs/req: Δ(utime+stime) of the server's processes (tpserve: its one
@@ -33,18 +35,22 @@ CONNS=${CONNS:-64}
 THREADS=${THREADS:-1}
 WORKERS=${WORKERS:-$(nproc)}
 WARMUP=${WARMUP:-1}
-SERVERS=${SERVERS:-tpserve nginx}
+SERVERS=${SERVERS:-tpserve-io_uring tpserve-epoll nginx}
 read -r -a servers <<<"$SERVERS"
 
 # The workloads, one per line: name, file (created in the document root with
-# this many bytes), wrk connections. Later workloads (64 KiB, 1 MiB, ranges,
-# many files...) are added here.
+# this many bytes), wrk connections, and whether each request asks for
+# `Connection: close` (accept/close churn) or keeps the connection alive.
+# Later workloads (64 KiB, 1 MiB, ranges, many files...) are added here.
 WORKLOADS=(
-  "1k 1k.bin 1024 $CONNS"
+  "1k-keepalive 1k.bin 1024 $CONNS keepalive"
+  "1k-close 1k.bin 1024 $CONNS close"
 )
 
 for server in "${servers[@]}"; do
-  case "$server" in tpserve | nginx) ;; *) echo "unknown server: $server" >&2; exit 2 ;; esac
+  case "$server" in tpserve | tpserve-io_uring | tpserve-epoll | nginx) ;;
+    *) echo "unknown server: $server" >&2; exit 2 ;;
+  esac
 done
 
 runs=$((${#WORKLOADS[@]} * ${#servers[@]}))
@@ -54,7 +60,7 @@ echo "bench: ${#WORKLOADS[@]} workload(s) x ${#servers[@]} server(s) x $ROUNDS r
 
 scripts/setup.sh --bench
 tpserve_bin=${TPSERVE:-}
-if [ -z "$tpserve_bin" ] && [[ " ${servers[*]} " == *" tpserve "* ]]; then
+if [ -z "$tpserve_bin" ] && [[ " ${servers[*]} " == *" tpserve"* ]]; then
   scripts/build.sh release tpserve
   tpserve_bin=$repo/build/release/tpserve
 fi
@@ -63,7 +69,7 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 work=$(mktemp -d /tmp/tpserve-bench.XXXXXX)
 chmod 755 "$work"
 docroot=$work/www
-mkdir -p "$docroot" "$work/nginx" "$work/tpserve"
+mkdir -p "$docroot" "$work/nginx"
 declare -A pid=() url=()
 wrk_pid=
 cleanup() {
@@ -112,20 +118,23 @@ start_nginx() {
   url[nginx]=http://127.0.0.1:$port
 }
 
+# start_tpserve_peer NAME: "tpserve" (backend auto) or "tpserve-BACKEND".
 start_tpserve_peer() {
-  local port
+  local name=$1 port backend=auto dir=$work/$1
+  [ "$name" != tpserve ] && backend=${name#tpserve-}
   port=$(free_port)
+  mkdir -p "$dir"
   # The defaults of config/default.yaml, but like nginx above: never close
   # a benchmark connection for having served "enough".
-  local conf=$work/tpserve/tpserve.yaml
+  local conf=$dir/tpserve.yaml
   printf '%s\n' "# perf/bench.sh: config/default.yaml's defaults but for this" \
     "limits:" "  keepalive_requests: 100000000" >"$conf"
-  start_server "$work/tpserve/stdout" "$work/tpserve/stderr" "$port" \
-    "$tpserve_bin" --config "$conf" --root "$docroot" \
+  start_server "$dir/stdout" "$dir/stderr" "$port" \
+    "$tpserve_bin" --config "$conf" --root "$docroot" --io-backend "$backend" \
     --listen "127.0.0.1:$port" --workers "$WORKERS" --access-log off --log-level warn ||
     exit 1
-  pid[tpserve]=$SERVER_PID
-  url[tpserve]=http://127.0.0.1:$port
+  pid[$name]=$SERVER_PID
+  url[$name]=http://127.0.0.1:$port
 }
 
 # The server's processes: tpserve is one process (threads are counted in its
@@ -154,7 +163,7 @@ cpu_ticks() {
 
 for server in "${servers[@]}"; do
   case "$server" in
-    tpserve) start_tpserve_peer ;;
+    tpserve*) start_tpserve_peer "$server" ;;
     nginx) start_nginx ;;
   esac
   echo "$server: ${url[$server]} (pid ${pid[$server]}, $WORKERS worker(s))"
@@ -162,7 +171,7 @@ done
 
 # Both must serve the very bytes of every file before anything is measured.
 for workload in "${WORKLOADS[@]}"; do
-  read -r name file _ _ <<<"$workload"
+  read -r name file _ _ _ <<<"$workload"
   for server in "${servers[@]}"; do
     if ! curl -sf --max-time 5 "${url[$server]}/$file" | cmp -s - "$docroot/$file"; then
       echo "bench: $server does not serve $file correctly; not measuring" >&2
@@ -178,15 +187,17 @@ csv_rows=$work/rows.csv
 
 # measure SERVER WORKLOAD ROUND: one wrk run; appends a CSV row unless ROUND is "warmup".
 measure() {
-  local server=$1 workload=$2 round=$3 name file bytes conns seconds
-  read -r name file bytes conns <<<"$workload"
+  local server=$1 workload=$2 round=$3 name file bytes conns mode seconds
+  read -r name file bytes conns mode <<<"$workload"
+  local headers=()
+  [ "$mode" = close ] && headers=(-H "Connection: close")
   seconds=$DURATION
   [ "$round" = warmup ] && seconds=$WARMUP
   local pids before after out
   mapfile -t pids < <(server_pids "${pid[$server]}")
   before=$(cpu_ticks "${pids[@]}")
   # In the background so that a signal stops the run at once (see cleanup).
-  timeout $((seconds + 30)) wrk -t"$THREADS" -c"$conns" -d"${seconds}s" --latency \
+  timeout $((seconds + 30)) wrk -t"$THREADS" -c"$conns" -d"${seconds}s" --latency "${headers[@]}" \
     -s perf/wrk-report.lua "${url[$server]}/$file" >"$work/wrk.out" 2>&1 &
   wrk_pid=$!
   if ! wait "$wrk_pid"; then
@@ -218,7 +229,7 @@ measure() {
     }' >>"$csv_rows"
   local row
   IFS=, read -r -a row < <(tail -n1 "$csv_rows")
-  printf '  %s %-8s round %s: %8.0f req/s  %6.2f CPU us/req  %s errors\n' \
+  printf '  %s %-17s round %s: %8.0f req/s  %6.2f CPU us/req  %s errors\n' \
     "$name" "$server" "$round" "${row[5]}" "${row[11]}" $((row[9] + row[10]))
 }
 
@@ -258,7 +269,7 @@ awk -F, -v OFS=, -v header="$header" -v conf="rounds=$ROUNDS duration=${DURATION
   END {
     print header > CSV
     for (i = 1; i <= NR; i++) print rows[i] > CSV
-    printf "\n%-8s %-8s %11s %9s %8s %8s %7s %9s  %s\n", "workload", "server", "req/s", "MB/s", "p50 ms", "p99 ms", "errors", "CPU us/req", "req/s vs nginx (rounds)"
+    printf "\n%-13s %-17s %11s %9s %8s %8s %7s %9s  %s\n", "workload", "server", "req/s", "MB/s", "p50 ms", "p99 ms", "errors", "CPU us/req", "req/s vs nginx (rounds)"
     for (k = 1; k <= nkeys; k++) {
       split(order[k], ws, SUBSEP); w = ws[1]; s = ws[2]
       for (f = 4; f <= 12; f++) m[f] = median(col[order[k], f])
@@ -271,7 +282,7 @@ awk -F, -v OFS=, -v header="$header" -v conf="rounds=$ROUNDS duration=${DURATION
         for (key in rps) { split(key, p, SUBSEP); if (p[1] == w && p[2] == s && (w, "nginx", p[3]) in rps) list = list " " rps[key] / rps[w, "nginx", p[3]] }
         ratio = sprintf("%.2f (%s)", median(list), minmax(list))
       }
-      printf "%-8s %-8s %11.0f %9.1f %8.3f %8.3f %7d %9.2f  %s\n", w, s, m[6], m[7], m[8] / 1000, m[9] / 1000, m[10] + m[11], m[12], ratio
+      printf "%-13s %-17s %11.0f %9.1f %8.3f %8.3f %7d %9.2f  %s\n", w, s, m[6], m[7], m[8] / 1000, m[9] / 1000, m[10] + m[11], m[12], ratio
     }
     printf "(medians of %s)\n", conf
   }' CSV="$csv" "$csv_rows"
