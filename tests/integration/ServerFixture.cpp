@@ -27,7 +27,8 @@ void ServerFixture::TearDown() {
         EXPECT_TRUE(server.stop()) << "stopping the server at the end of the test";
     }
     const std::string err = server.stderr_text();
-    for (const char* bad : {"AddressSanitizer", "runtime error:", "LeakSanitizer"}) {
+    for (const char* bad :
+         {"AddressSanitizer", "runtime error:", "LeakSanitizer", "ThreadSanitizer"}) {
         EXPECT_EQ(err.find(bad), std::string::npos) << "the server reported:\n" << err;
     }
 }
