@@ -1,13 +1,17 @@
 # tpserve in a container: serves /srv/www on port 8080 as an unprivileged user.
 #   docker build -t tpserve .
-#   docker run --rm -p 8080:8080 --security-opt seccomp=unconfined tpserve
-#   docker run --rm -p 8080:8080 --security-opt seccomp=unconfined \
-#     -v "$PWD/site:/srv/www:ro" tpserve
-# (seccomp=unconfined: see the io_uring note at the ENTRYPOINT.)
+#   docker run --rm -p 8080:8080 tpserve
+#   docker run --rm -p 8080:8080 -v "$PWD/site:/srv/www:ro" tpserve
 # Arguments after the image name are appended to tpserve's command line
 # (e.g. `--workers 2 --log-level debug`).
+# I/O engine: under Docker's default seccomp profile (Docker >= 25 refuses
+# io_uring) tpserve runs epoll; to run io_uring, allow it with the profile in
+# config/ (also in the image, /etc/tpserve/seccomp-io_uring.json):
+#   docker run --rm -p 8080:8080 --security-opt seccomp=config/seccomp-io_uring.json tpserve
+# The start-up line says which runs: docker logs CONTAINER | grep 'I/O engine'
 # scripts/docker-layout-check.sh rebuilds the runtime stage's layout in a
-# temporary directory and runs this ENTRYPOINT against it: keep both in step.
+# temporary directory and runs this ENTRYPOINT against it, also under both
+# seccomp profiles: keep both in step.
 
 # --- build: the same scripts as on a developer's machine -------------------
 FROM debian:12 AS build
@@ -29,13 +33,11 @@ RUN apt-get update \
  && useradd --system --uid 10001 --user-group --no-create-home \
       --home-dir /nonexistent --shell /usr/sbin/nologin tpserve
 COPY --from=build /src/build/release/tpserve /usr/local/bin/tpserve
+# config/ holds default.yaml and seccomp-io_uring.json (see config/README.md).
 COPY config/ /etc/tpserve/
 COPY www/ /srv/www/
 USER 10001:10001
 EXPOSE 8080
-# Docker's default seccomp profile (Docker >= 25) refuses io_uring, and
-# tpserve has no epoll backend yet: until it has, run the image with
-# `--security-opt seccomp=unconfined` or a profile that allows io_uring.
 # No HEALTHCHECK: the slim image has no HTTP client, and the orchestrator's
 # own TCP/HTTP probe on 8080 is the better check.
 ENTRYPOINT ["/usr/local/bin/tpserve", "--config", "/etc/tpserve/default.yaml", "--root", "/srv/www", "--listen", "0.0.0.0:8080", "--access-log", "stdout"]

@@ -9,7 +9,14 @@
 #   2. runs the ENTRYPOINT (paths moved under the prefix) with --check-config,
 #      as uid 10001 when run as root, as the image does,
 #   3. serves the layout on a loopback port and fetches /, /style.css and
-#      /tpserve.svg (200) and a missing file (404).
+#      /tpserve.svg (200) and a missing file (404),
+#   4. runs the ENTRYPOINT under seccomp as a container would, with
+#      tests/tools' helpers compiled on the fly: under the layout's
+#      /etc/tpserve/seccomp-io_uring.json it runs io_uring when asked; under
+#      that profile minus io_uring (Docker >= 25's default, a plain
+#      `docker run`) it falls back to epoll and logs EPERM
+#      (tests/tools/docker_profile_test.sh); with io_uring refused by ENOSYS
+#      (Podman) it falls back to epoll too.
 # Usage: scripts/docker-layout-check.sh [--keep]   (--keep leaves the prefix)
 set -euo pipefail
 
@@ -26,9 +33,13 @@ scripts/build.sh release tpserve
 
 prefix=$(mktemp -d /tmp/tpserve-docker-layout.XXXXXX)
 chmod 755 "$prefix"  # the unprivileged user must traverse it
+# The seccomp helpers live beside the layout, not in it.
+tools=$(mktemp -d /tmp/tpserve-docker-tools.XXXXXX)
+chmod 755 "$tools"
 server_pid=
 cleanup() {
   [ -n "$server_pid" ] && stop_pid "$server_pid"
+  rm -rf "$tools"
   if ((keep)); then echo "layout kept in $prefix"; else rm -rf "$prefix"; fi
 }
 trap cleanup EXIT
@@ -159,4 +170,19 @@ expect 404 /no-such-file.html
 stop_pid "$server_pid"
 server_pid=
 echo "serve: ok ($url: /, /style.css, /tpserve.svg 200; missing file 404)"
+
+# --- 4. under seccomp, as in a container ----------------------------------------
+profile=$prefix/etc/tpserve/seccomp-io_uring.json
+[ -f "$profile" ] || fail "the layout has no /etc/tpserve/seccomp-io_uring.json"
+c++ -std=c++20 -O1 -o "$tools/seccomp_exec" tests/tools/seccomp_exec.cpp -lseccomp ||
+  fail "cannot build tests/tools/seccomp_exec.cpp"
+cc -O1 -o "$tools/refuse_io_uring" tests/tools/refuse_io_uring.c ||
+  fail "cannot build tests/tools/refuse_io_uring.c"
+"${as_user[@]}" tests/tools/docker_profile_test.sh "$tools/seccomp_exec" "$profile" -- \
+  "${served[@]}" | sed 's/^/seccomp: /' || fail "the server under the seccomp profiles"
+"${as_user[@]}" "$tools/refuse_io_uring" ENOSYS -- "${served[@]}" --io-backend auto \
+  --check-config 2>"$logs/enosys.err" || fail "--check-config under ENOSYS: $(cat "$logs/enosys.err")"
+grep -q 'I/O engine epoll.*ENOSYS' "$logs/enosys.err" ||
+  fail "io_uring refused with ENOSYS, but no epoll fallback: $(cat "$logs/enosys.err")"
+echo "seccomp: io_uring refused with ENOSYS (Podman): auto -> epoll"
 echo "docker-layout-check: PASS"

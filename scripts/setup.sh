@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages tpserve needs to build and test it, and with
-# --bench also those the benchmark (perf/bench.sh) needs. Only what is missing
-# is installed, and `apt-get update` runs only then, so a second run is silent
-# and costs a few dpkg-query calls. Runs as root, or through sudo where that
+# Installs the Debian 12 packages tpserve needs to build and test it, with
+# --bench also those the benchmark (perf/bench.sh) needs, and with --docker
+# those of scripts/seccomp-profile.sh. Only what is missing is installed, and
+# `apt-get update` runs only then, so a second run is silent and costs a few
+# dpkg-query calls. Runs as root, or through sudo where that
 # exists.
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
-usage: scripts/setup.sh [--bench] [--dry-run]
+usage: scripts/setup.sh [--bench] [--docker] [--dry-run]
   --bench    also install the benchmark tools (wrk, nginx)
+  --docker   also install what scripts/seccomp-profile.sh needs (jq)
   --dry-run  print the missing packages and install nothing (exit 1 if any)
 EOF
 }
 
 bench=0
+docker=0
 dry_run=0
 for arg in "$@"; do
   case "$arg" in
     --bench) bench=1 ;;
+    --docker) docker=1 ;;
     --dry-run) dry_run=1 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
@@ -31,9 +35,13 @@ required=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   node-llhttp liburing-dev libyaml-cpp-dev libboost-program-options-dev
   libgtest-dev libgmock-dev curl
+  libseccomp-dev nlohmann-json3-dev  # tests/tools/seccomp_exec
 )
 if ((bench)); then
   required+=(wrk 'nginx-light|nginx|nginx-core|nginx-full|nginx-extras')
+fi
+if ((docker)); then
+  required+=(jq)
 fi
 
 installed() {

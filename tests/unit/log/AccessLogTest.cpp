@@ -83,7 +83,7 @@ TEST(AccessLog, UnopenableFileIsAnError) {
 
 TEST(AccessLog, WritesExactLineToFileAndAppends) {
     TempFile file;
-    { std::ofstream(file.path()) << "previous\n"; }
+    { std::ofstream(file.path(), std::ios::binary) << "previous\n"; }
     std::string error;
     auto log = AccessLog::open(file.path(), error);
     ASSERT_NE(log, nullptr) << error;
