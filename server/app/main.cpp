@@ -44,5 +44,11 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "tpserve: configuration %s test is successful\n", source.c_str());
         return 0;
     }
-    return app::run_server(config);
+    try {
+        return app::run_server(config);
+    } catch (const std::exception& failure) {
+        // Start-up only: a thread or a buffer the system refused to give.
+        std::fprintf(stderr, "tpserve: cannot start: %s\n", failure.what());
+        return 1;
+    }
 }
