@@ -1,0 +1,222 @@
+#include "platform/windows/WindowsFileSystem.h"
+
+#include <array>
+#include <utility>
+
+#include "platform/windows/Win32.h"
+#include "platform/windows/WinPath.h"
+
+namespace tpserve::platform {
+
+namespace {
+
+constexpr DWORD kShare = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
+// BACKUP_SEMANTICS is what lets CreateFileW open a directory; it grants
+// nothing extra unless the process has SeBackupPrivilege *enabled*.
+constexpr DWORD kFlags =
+    FILE_FLAG_OVERLAPPED | FILE_FLAG_SEQUENTIAL_SCAN | FILE_FLAG_BACKUP_SEMANTICS;
+
+class HandleFile final : public plan::OpenFile {
+public:
+    explicit HandleFile(UniqueHandle handle) noexcept : handle_(std::move(handle)) {}
+    [[nodiscard]] std::intptr_t native() const noexcept override {
+        return reinterpret_cast<std::intptr_t>(handle_.get());
+    }
+
+private:
+    UniqueHandle handle_;
+};
+
+HANDLE open_handle(const wchar_t* path, DWORD extra_flags) noexcept {
+    return ::CreateFileW(path, GENERIC_READ, kShare, nullptr, OPEN_EXISTING, kFlags | extra_flags,
+                         nullptr);
+}
+
+// The handle's final path without "\\?\", into `buf`; empty on failure.
+std::wstring_view final_path(HANDLE handle, wchar_t* buf, DWORD capacity) noexcept {
+    const DWORD n =
+        ::GetFinalPathNameByHandleW(handle, buf, capacity, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+    if (n == 0 || n >= capacity) return {};
+    return winpath::strip_long_prefix(std::wstring_view(buf, n));
+}
+
+std::string win32_message(DWORD error) {
+    return "Windows error " + std::to_string(error);
+}
+
+}  // namespace
+
+files::OpenError map_open_error(unsigned long win32_error) noexcept {
+    switch (win32_error) {
+        case ERROR_FILE_NOT_FOUND:
+        case ERROR_PATH_NOT_FOUND:
+        case ERROR_INVALID_NAME:
+        case ERROR_BAD_PATHNAME:
+        case ERROR_FILENAME_EXCED_RANGE:
+        case ERROR_DIRECTORY:  // a file used as a directory, like ENOTDIR
+            return files::OpenError::NotFound;
+        case ERROR_ACCESS_DENIED:
+        case ERROR_SHARING_VIOLATION:
+        case ERROR_LOCK_VIOLATION:
+        case ERROR_CANT_RESOLVE_FILENAME:  // a reparse loop, like ELOOP
+        case ERROR_CANT_ACCESS_FILE:       // a reparse point nobody understands
+            return files::OpenError::Forbidden;
+        case ERROR_TOO_MANY_OPEN_FILES:
+            return files::OpenError::TooManyFiles;
+        default:
+            return files::OpenError::Other;
+    }
+}
+
+std::unique_ptr<WindowsFileSystem> WindowsFileSystem::open_root(const std::string& root_utf8,
+                                                                files::SymlinkPolicy policy,
+                                                                std::string& error) {
+    std::array<wchar_t, kMaxPath> wide{};
+    const std::ptrdiff_t n = winpath::utf8_to_wide(root_utf8, wide.data(), wide.size() - 1);
+    if (n <= 0) {
+        error = "document root '" + root_utf8 + "' is not a valid UTF-8 path";
+        return nullptr;
+    }
+    wide[static_cast<std::size_t>(n)] = L'\0';
+    // The configured root may be relative or use '/': only the final path of
+    // the opened directory is used from here on.
+    UniqueHandle root(::CreateFileW(wide.data(), GENERIC_READ, kShare, nullptr, OPEN_EXISTING,
+                                    FILE_FLAG_BACKUP_SEMANTICS, nullptr));
+    if (!root) {
+        error = "cannot open document root '" + root_utf8 + "': " + win32_message(::GetLastError());
+        return nullptr;
+    }
+    BY_HANDLE_FILE_INFORMATION info{};
+    if (!::GetFileInformationByHandle(root.get(), &info) ||
+        (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) == 0) {
+        error = "document root '" + root_utf8 + "' is not a directory";
+        return nullptr;
+    }
+    std::array<wchar_t, kMaxPath> buf{};
+    const std::wstring_view final = final_path(root.get(), buf.data(), buf.size());
+    if (final.empty()) {
+        error = "cannot find the final path of document root '" + root_utf8 +
+                "': " + win32_message(::GetLastError());
+        return nullptr;
+    }
+    return std::make_unique<WindowsFileSystem>(Key{}, std::move(root), std::wstring(final), policy);
+}
+
+WindowsFileSystem::WindowsFileSystem(Key /*key*/, UniqueHandle root, std::wstring root_final,
+                                     files::SymlinkPolicy policy) noexcept
+    : root_(std::move(root)), root_final_(std::move(root_final)), policy_(policy) {
+    root_join_ = L"\\\\?\\" + root_final_;
+    if (!root_join_.empty() && root_join_.back() == L'\\') root_join_.pop_back();  // "C:\"
+}
+
+files::OpenResult WindowsFileSystem::open(std::string_view relative) const {
+    files::OpenResult result;
+    if (relative.find_first_of("\\:") != std::string_view::npos) {
+        result.error = files::OpenError::NotFound;
+        return result;
+    }
+    std::array<wchar_t, kMaxPath> path;
+    const std::size_t root_len = root_join_.size();
+    if (root_len + 2 > path.size()) {
+        result.error = files::OpenError::NotFound;
+        return result;
+    }
+    root_join_.copy(path.data(), root_len);
+    std::size_t len = root_len;
+    if (relative.empty()) {
+        path[len++] = L'\\';  // "C:\" for a drive root, harmless elsewhere
+    } else {
+        path[len++] = L'\\';
+        const std::ptrdiff_t n =
+            winpath::utf8_to_wide(relative, path.data() + len, path.size() - len - 1);
+        if (n < 0) {
+            result.error = files::OpenError::NotFound;  // invalid UTF-8, or too long
+            return result;
+        }
+        for (std::size_t i = len; i < len + static_cast<std::size_t>(n); ++i) {
+            if (path[i] == L'/') path[i] = L'\\';
+        }
+        len += static_cast<std::size_t>(n);
+    }
+    path[len] = L'\0';
+
+    const bool never = policy_ == files::SymlinkPolicy::Never;
+    if (never) {
+        const files::OpenError walk = check_components(path.data(), root_len, len);
+        if (walk != files::OpenError::None) {
+            result.error = walk;
+            return result;
+        }
+    }
+    UniqueHandle handle(open_handle(path.data(), never ? FILE_FLAG_OPEN_REPARSE_POINT : 0));
+    if (!handle) {
+        result.error = map_open_error(::GetLastError());
+        return result;
+    }
+    // Devices, pipes and consoles cannot be sent by TransmitFile, and opening
+    // them is already as far as we go.
+    if (::GetFileType(handle.get()) != FILE_TYPE_DISK) {
+        result.error = files::OpenError::Forbidden;
+        return result;
+    }
+    BY_HANDLE_FILE_INFORMATION info{};
+    if (!::GetFileInformationByHandle(handle.get(), &info)) {
+        result.error = map_open_error(::GetLastError());
+        return result;
+    }
+    if (never && (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) {
+        FILE_ATTRIBUTE_TAG_INFO tag{};
+        if (!::GetFileInformationByHandleEx(handle.get(), FileAttributeTagInfo, &tag, sizeof tag) ||
+            IsReparseTagNameSurrogate(tag.ReparseTag)) {
+            result.error = files::OpenError::Forbidden;
+            return result;
+        }
+        // A data reparse point (dedup, cloud placeholder): its bytes are the file's.
+        handle.reset(open_handle(path.data(), 0));
+        if (!handle || !::GetFileInformationByHandle(handle.get(), &info)) {
+            result.error = map_open_error(::GetLastError());
+            return result;
+        }
+    }
+    if (policy_ != files::SymlinkPolicy::Follow && !lands_beneath_root(handle.get())) {
+        result.error = files::OpenError::Forbidden;
+        return result;
+    }
+    result.info.kind = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0
+                           ? files::FileKind::Directory
+                           : files::FileKind::Regular;
+    result.info.size = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
+    const winpath::UnixTime mtime = winpath::filetime_to_unix(
+        (static_cast<std::uint64_t>(info.ftLastWriteTime.dwHighDateTime) << 32) |
+        info.ftLastWriteTime.dwLowDateTime);
+    result.info.mtime_sec = mtime.sec;
+    result.info.mtime_nsec = mtime.nsec;
+    result.info.inode =
+        (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
+    result.file = std::make_shared<const HandleFile>(std::move(handle));
+    return result;
+}
+
+// Every directory between the root and the last component; the last one is
+// judged on its handle (FILE_FLAG_OPEN_REPARSE_POINT), which has no race.
+files::OpenError WindowsFileSystem::check_components(wchar_t* path, std::size_t root_len,
+                                                     std::size_t len) const noexcept {
+    for (std::size_t i = root_len + 1; i < len; ++i) {
+        if (path[i] != L'\\') continue;
+        path[i] = L'\0';
+        const DWORD attributes = ::GetFileAttributesW(path);
+        const DWORD error = ::GetLastError();
+        path[i] = L'\\';
+        if (attributes == INVALID_FILE_ATTRIBUTES) return map_open_error(error);
+        if ((attributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) return files::OpenError::Forbidden;
+    }
+    return files::OpenError::None;
+}
+
+bool WindowsFileSystem::lands_beneath_root(void* handle) const noexcept {
+    std::array<wchar_t, kMaxPath> buf;
+    const std::wstring_view final = final_path(handle, buf.data(), buf.size());
+    return !final.empty() && winpath::is_beneath(root_final_, final);
+}
+
+}  // namespace tpserve::platform
