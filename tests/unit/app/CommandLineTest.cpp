@@ -140,7 +140,8 @@ TEST(CommandLine, OverridesBeatTheFile) {
 TEST(CommandLine, AccessLogPathIsRelativeToTheCurrentDirectory) {
     CommandLine cli;
     cli.access_log = "logs/a.log";
-    EXPECT_EQ(build_config(cli).log.access, (fs::current_path() / "logs/a.log").string());
+    EXPECT_EQ(build_config(cli).log.access,
+              (fs::current_path() / "logs/a.log").lexically_normal().string());
 }
 
 TEST(CommandLine, DuplicateListenIsRefused) {

@@ -5,11 +5,15 @@
 #include <filesystem>
 #include <string>
 
+#include "PathSpelling.h"
+
 namespace tpserve::app {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using test::native;
+using test::on_drive_of;
 
 std::string data(const std::string& name) {
     return std::string(TPSERVE_TEST_DATA) + "/app/" + name;
@@ -39,13 +43,13 @@ void expect_at(const std::string& name, int line, int column, const std::string&
 
 TEST(ConfigLoader, FullFile) {
     const config::Config c = load_config_file(data("good-full.yaml"));
-    const std::string dir = fs::absolute(data("")).lexically_normal().string();
+    const fs::path dir = fs::absolute(data("")).lexically_normal();
     EXPECT_EQ(c.source, data("good-full.yaml"));
     const std::vector<config::ListenAddress> listen{
         {"127.0.0.1", 9000}, {"::1", 9001}, {"0.0.0.0", 80}, {"::", 0}, {"127.0.0.1", 65535}};
     EXPECT_EQ(c.listen, listen);
     EXPECT_EQ(c.workers, 4u);
-    EXPECT_EQ(c.root, dir + "site/public");
+    EXPECT_EQ(c.root, native(dir / "site/public"));
     EXPECT_EQ(c.index, (std::vector<std::string>{"index.html", "default.htm"}));
     EXPECT_TRUE(c.serve_hidden);
     EXPECT_EQ(c.symlinks, files::SymlinkPolicy::Never);
@@ -65,8 +69,8 @@ TEST(ConfigLoader, FullFile) {
     EXPECT_EQ(c.timeouts.keepalive, 120s);
     EXPECT_EQ(c.timeouts.send, 3600s);
     EXPECT_EQ(c.timeouts.drain, 3s);
-    EXPECT_EQ(c.log.access, dir + "logs/access.log");
-    EXPECT_EQ(c.log.error, "/var/log/tpserve-error.log");
+    EXPECT_EQ(c.log.access, native(dir / "logs/access.log"));
+    EXPECT_EQ(c.log.error, on_drive_of(dir, "/var/log/tpserve-error.log"));
     EXPECT_EQ(c.log.level, config::LogLevel::Debug);
 }
 
@@ -123,11 +127,12 @@ TEST(ConfigLoader, ShippedDefaultYamlIsTheDefaults) {
 }
 
 TEST(ConfigLoader, ProductionExampleLoads) {
-    const config::Config c =
-        load_config_file(std::string(TPSERVE_SOURCE_DIR) + "/config/examples/production.yaml");
+    const std::string path = std::string(TPSERVE_SOURCE_DIR) + "/config/examples/production.yaml";
+    const config::Config c = load_config_file(path);
+    const fs::path dir = fs::absolute(path).parent_path();
     EXPECT_EQ(c.listen, (std::vector<config::ListenAddress>{{"0.0.0.0", 8080}, {"::", 8080}}));
-    EXPECT_EQ(c.root, "/srv/www");
-    EXPECT_EQ(c.log.access, "/var/log/tpserve/access.log");
+    EXPECT_EQ(c.root, on_drive_of(dir, "/srv/www"));
+    EXPECT_EQ(c.log.access, on_drive_of(dir, "/var/log/tpserve/access.log"));
     EXPECT_EQ(c.server_header, "");
 }
 
@@ -187,10 +192,10 @@ int line_of(const std::string& yaml) {
 }
 
 TEST(ConfigLoader, TextVariants) {
-    EXPECT_EQ(text("root: www").root, "/etc/tpserve/www");
-    EXPECT_EQ(text("root: /abs/./x/../y/").root, "/abs/y");
+    EXPECT_EQ(text("root: www").root, native("/etc/tpserve/www"));
+    EXPECT_EQ(text("root: /abs/./x/../y/").root, on_drive_of("/etc/tpserve", "/abs/y"));
     EXPECT_EQ(load_config_text("root: www", "t", "").root, "www");
-    EXPECT_EQ(text("log: {access: a.log}").log.access, "/etc/tpserve/a.log");
+    EXPECT_EQ(text("log: {access: a.log}").log.access, native("/etc/tpserve/a.log"));
     EXPECT_EQ(text("serve_hidden: on").serve_hidden, true);
     EXPECT_EQ(text("serve_hidden: no").serve_hidden, false);
     EXPECT_EQ(text("workers: 256").workers, 256u);

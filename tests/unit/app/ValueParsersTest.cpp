@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "PathSpelling.h"
 #include "app/IpLiteral.h"
 
 namespace tpserve::app {
@@ -76,10 +79,17 @@ TEST(ValueParsers, ClosestWord) {
 }
 
 TEST(ValueParsers, ResolvePath) {
-    EXPECT_EQ(resolve_path("/etc/x", "../www"), "/etc/www");
-    EXPECT_EQ(resolve_path("/etc/x", "/srv/www/"), "/srv/www");
+    using test::native;
+    using test::on_drive_of;
+    EXPECT_EQ(resolve_path("/etc/x", "../www"), native("/etc/www"));
+    EXPECT_EQ(resolve_path("/etc/x", "/srv/www/"), native("/srv/www"));
     EXPECT_EQ(resolve_path("", "www/"), "www");
-    EXPECT_EQ(resolve_path("/", "/"), "/");
+    EXPECT_EQ(resolve_path("/", "/"), native("/"));
+
+    // Against a real absolute directory (drive-qualified on Windows).
+    const std::filesystem::path cwd = std::filesystem::current_path();
+    EXPECT_EQ(resolve_path(cwd.string(), "a/./b/../c/"), native((cwd / "a" / "c").string()));
+    EXPECT_EQ(resolve_path(cwd.string(), "/srv/www"), on_drive_of(cwd, "/srv/www"));
 }
 
 }  // namespace
