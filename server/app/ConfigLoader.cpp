@@ -47,8 +47,9 @@ const char* kind_of(const YAML::Node& n) {
 
 class Loader {
 public:
-    Loader(const std::string& source, const std::string& base_dir)
-        : source_(source), base_dir_(base_dir) {}
+    // `source` must outlive the Loader (it is kept by reference).
+    Loader(const std::string& source, std::string base_dir)
+        : source_(source), base_dir_(std::move(base_dir)) {}
 
     config::Config load(const YAML::Node& root) {
         cfg_.source = source_;
@@ -84,12 +85,17 @@ private:
             for (const std::string_view k : allowed)
                 known = known || k == name;
             if (!known) {
-                std::string why = "unknown key '" + name + "'" + where;
+                std::string why = "unknown key '" + name + "'";
+                why += where;
                 const std::string_view near = closest_word(name, allowed);
                 if (!near.empty()) why += " (did you mean '" + std::string(near) + "'?)";
                 fail(key, why + "; allowed keys: " + join_choices(allowed));
             }
-            if (!seen.insert(name).second) fail(key, "duplicate key '" + name + "'" + where);
+            if (!seen.insert(name).second) {
+                std::string why = "duplicate key '" + name + "'";
+                why += where;
+                fail(key, why);
+            }
             out.emplace_back(key, it->second);
         }
         return out;
@@ -116,10 +122,12 @@ private:
         if (!why.empty()) fail(v, "'" + key.Scalar() + "': " + why);
     }
 
-    std::string resolve(const std::string& path) const { return resolve_path(base_dir_, path); }
+    [[nodiscard]] std::string resolve(const std::string& path) const {
+        return resolve_path(base_dir_, path);
+    }
 
     std::string path_value(const YAML::Node& key, const YAML::Node& v, bool access) {
-        const std::string s = scalar(key, v, "a destination");
+        std::string s = scalar(key, v, "a destination");
         check(key, v, access ? check_access_destination(s) : check_error_destination(s));
         if (s == "off" || s == "stdout" || s == "stderr") return s;
         return resolve(s);
@@ -240,7 +248,7 @@ private:
     }
 
     std::string media_type(const YAML::Node& key, const YAML::Node& v) {
-        const std::string t = scalar(key, v, "a media type such as text/html");
+        std::string t = scalar(key, v, "a media type such as text/html");
         const std::size_t slash = t.find('/');
         if (slash == std::string::npos || slash == 0 || slash + 1 == t.size()) {
             fail(v, "'" + key.Scalar() + "': '" + t +
@@ -283,10 +291,13 @@ private:
         }
         if (l.header_bytes < l.request_line_bytes) {
             // The head includes the request line, so a smaller header budget is a contradiction.
-            fail(header_bytes != nullptr ? *header_bytes : *request_line,
-                 "'limits': header_bytes (" + std::to_string(l.header_bytes) +
-                     ") must be at least request_line_bytes (" +
-                     std::to_string(l.request_line_bytes) + ")");
+            // At least one of the two was set here (the defaults are consistent
+            // and keys are unique), but take the map itself rather than trust that.
+            const YAML::Node* at = header_bytes != nullptr ? header_bytes : request_line;
+            fail(at != nullptr ? *at : m, "'limits': header_bytes (" +
+                                              std::to_string(l.header_bytes) +
+                                              ") must be at least request_line_bytes (" +
+                                              std::to_string(l.request_line_bytes) + ")");
         }
     }
 
@@ -335,7 +346,7 @@ config::Config load_config_text(std::string_view yaml, const std::string& source
 
 config::Config load_config_file(const std::string& path) {
     struct Closer {
-        void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+        void operator()(std::FILE* f) const noexcept { (void)std::fclose(f); }
     };
     std::error_code ec;
     if (fs::is_directory(path, ec)) throw ConfigError(path, 0, 0, "cannot read: it is a directory");
@@ -343,9 +354,9 @@ config::Config load_config_file(const std::string& path) {
     if (!file) throw ConfigError(path, 0, 0, std::string("cannot read: ") + std::strerror(errno));
     std::string text;
     char buf[8192];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, file.get())) > 0;)
+    for (std::size_t n = 0; (n = std::fread(buf, 1, sizeof buf, file.get())) > 0;)
         text.append(buf, n);
-    if (std::ferror(file.get())) throw ConfigError(path, 0, 0, "read error");
+    if (std::ferror(file.get()) != 0) throw ConfigError(path, 0, 0, "read error");
     const fs::path base = fs::absolute(path, ec).parent_path();
     return load_config_text(text, path, base.string());
 }

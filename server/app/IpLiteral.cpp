@@ -56,7 +56,6 @@ bool is_ipv6_literal(std::string_view text) noexcept {
             // An embedded IPv4 address: must be the last thing, worth two groups.
             if (!is_ipv4_literal(text.substr(start))) return false;
             groups += 2;
-            i = text.size();
             break;
         }
         if (len == 0 || len > 4) return false;

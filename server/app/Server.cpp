@@ -19,7 +19,7 @@ namespace tpserve::app {
 int run_server(const config::Config& config) {
     std::string error;
     if (!log::configure(config.log.level, config.log.error, error)) {
-        std::fprintf(stderr, "tpserve: error log: %s\n", error.c_str());
+        (void)std::fprintf(stderr, "tpserve: error log: %s\n", error.c_str());
         return 2;
     }
     std::stop_source stop;

@@ -43,7 +43,8 @@ std::string check_path_like(std::string_view text) {
 
 std::string parse_listen(std::string_view text, config::ListenAddress& out) {
     const std::string form = " (expected ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080)";
-    std::string_view host, port;
+    std::string_view host;
+    std::string_view port;
     std::string resolved;
     if (!text.empty() && text.front() == '[') {
         const std::size_t close = text.find(']');
@@ -104,7 +105,7 @@ std::string parse_workers(std::string_view text, unsigned& out) {
 }
 
 std::string parse_duration(std::string_view text, std::chrono::milliseconds& out) {
-    const std::string expect =
+    std::string expect =
         "expected a duration such as 500ms, 10s, 2m, 1h or a number of seconds, got " +
         in_quotes(text);
     std::size_t digits = 0;
@@ -256,7 +257,8 @@ std::string_view closest_word(std::string_view word,
     std::string_view best;
     std::size_t best_distance = std::numeric_limits<std::size_t>::max();
     try {
-        std::vector<std::size_t> prev, cur;
+        std::vector<std::size_t> prev;
+        std::vector<std::size_t> cur;
         for (const std::string_view choice : choices) {
             // Levenshtein distance, two rows.
             prev.resize(choice.size() + 1);

@@ -13,42 +13,43 @@ int main(int argc, char** argv) {
     using namespace tpserve;
     const app::ParsedCommandLine parsed = app::parse_command_line(argc, argv);
     if (parsed.exit_code) {
-        std::fputs(parsed.message.c_str(), *parsed.exit_code == 0 ? stdout : stderr);
+        (void)std::fputs(parsed.message.c_str(), *parsed.exit_code == 0 ? stdout : stderr);
         return *parsed.exit_code;
     }
     config::Config config;
     try {
         config = app::build_config(parsed.cli);
     } catch (const app::ConfigError& failure) {
-        std::fprintf(stderr, "tpserve: %s\n", failure.what());
+        (void)std::fprintf(stderr, "tpserve: %s\n", failure.what());
         return 2;
     } catch (const std::exception& failure) {
-        std::fprintf(stderr, "tpserve: %s\n", failure.what());
+        (void)std::fprintf(stderr, "tpserve: %s\n", failure.what());
         return 2;
     }
     const std::vector<std::string> problems = app::check_runtime(config);
     for (const std::string& problem : problems)
-        std::fprintf(stderr, "tpserve: %s\n", problem.c_str());
+        (void)std::fprintf(stderr, "tpserve: %s\n", problem.c_str());
     if (!problems.empty()) return 2;
     if (parsed.cli.check_config) {
         // Like a start, without binding: the I/O engine this machine would give.
         const platform::EngineChoice engine = platform::choose_io_engine(config);
         if (!engine.ok) {
-            std::fprintf(stderr, "tpserve: %s\n", engine.note.c_str());
+            (void)std::fprintf(stderr, "tpserve: %s\n", engine.note.c_str());
             return 2;
         }
-        std::fprintf(stderr, "tpserve: I/O engine %s%s%s%s\n", engine.name.c_str(),
-                     engine.note.empty() ? "" : " (", engine.note.c_str(),
-                     engine.note.empty() ? "" : ")");
+        (void)std::fprintf(stderr, "tpserve: I/O engine %s%s%s%s\n", engine.name.c_str(),
+                           engine.note.empty() ? "" : " (", engine.note.c_str(),
+                           engine.note.empty() ? "" : ")");
         const std::string source = config.source.empty() ? "(defaults)" : config.source;
-        std::fprintf(stderr, "tpserve: configuration %s test is successful\n", source.c_str());
+        (void)std::fprintf(stderr, "tpserve: configuration %s test is successful\n",
+                           source.c_str());
         return 0;
     }
     try {
         return app::run_server(config);
     } catch (const std::exception& failure) {
         // Start-up only: a thread or a buffer the system refused to give.
-        std::fprintf(stderr, "tpserve: cannot start: %s\n", failure.what());
+        (void)std::fprintf(stderr, "tpserve: cannot start: %s\n", failure.what());
         return 1;
     }
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "handler/DateCache.h"
 #include "log/ErrorLog.h"
 
 namespace tpserve::conn {
@@ -158,7 +159,7 @@ void Connection::log_access(const http::Request* request, const handler::Respons
     if (env_.access_log == nullptr) return;
     log::AccessRecord record{};
     record.peer = address_only(std::string_view(peer_.data(), peer_size_));
-    record.unix_time = env_.handler.dates().unix_seconds();
+    record.unix_time = handler::DateCache::unix_seconds();
     if (request != nullptr) {
         record.method = request->method_text;
         record.target = request->target;

@@ -38,6 +38,7 @@ public:
     explicit Connection(ConnectionEnv& env);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
+    ~Connection() = default;
 
     // The slot was offered to the proactor's accept pool under `id`.
     void offered(ConnId id) noexcept;

@@ -108,12 +108,19 @@ std::optional<std::int64_t> to_seconds(std::int64_t year, unsigned month, unsign
                                        unsigned m, unsigned s) noexcept {
     if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return {};
     if (h > 23 || m > 59 || s > 60) return {};
-    return days_from_civil(year, month, day) * kSecondsPerDay + h * 3600 + m * 60 + s;
+    return days_from_civil(year, month, day) * kSecondsPerDay + std::int64_t{h} * 3600 +
+           std::int64_t{m} * 60 + s;
 }
 
 std::optional<std::int64_t> parse_imf(std::string_view text) noexcept {
     Reader r(text);
-    unsigned wd = 0, d = 0, mon = 0, y = 0, h = 0, mi = 0, s = 0;
+    unsigned wd = 0;
+    unsigned d = 0;
+    unsigned mon = 0;
+    unsigned y = 0;
+    unsigned h = 0;
+    unsigned mi = 0;
+    unsigned s = 0;
     if (r.one_of(kDays, wd) && r.literal(", ") && r.digits(2, d) && r.literal(" ") &&
         r.one_of(kMonths, mon) && r.literal(" ") && r.digits(4, y) && r.literal(" ") &&
         r.time(h, mi, s) && r.literal(" GMT") && r.done()) {
@@ -124,7 +131,13 @@ std::optional<std::int64_t> parse_imf(std::string_view text) noexcept {
 
 std::optional<std::int64_t> parse_rfc850(std::string_view text) noexcept {
     Reader r(text);
-    unsigned wd = 0, d = 0, mon = 0, y = 0, h = 0, mi = 0, s = 0;
+    unsigned wd = 0;
+    unsigned d = 0;
+    unsigned mon = 0;
+    unsigned y = 0;
+    unsigned h = 0;
+    unsigned mi = 0;
+    unsigned s = 0;
     if (r.one_of(kLongDays, wd) && r.literal(", ") && r.digits(2, d) && r.literal("-") &&
         r.one_of(kMonths, mon) && r.literal("-") && r.digits(2, y) && r.literal(" ") &&
         r.time(h, mi, s) && r.literal(" GMT") && r.done()) {
@@ -135,7 +148,13 @@ std::optional<std::int64_t> parse_rfc850(std::string_view text) noexcept {
 
 std::optional<std::int64_t> parse_asctime(std::string_view text) noexcept {
     Reader r(text);
-    unsigned wd = 0, d = 0, mon = 0, y = 0, h = 0, mi = 0, s = 0;
+    unsigned wd = 0;
+    unsigned d = 0;
+    unsigned mon = 0;
+    unsigned y = 0;
+    unsigned h = 0;
+    unsigned mi = 0;
+    unsigned s = 0;
     if (!(r.one_of(kDays, wd) && r.literal(" ") && r.one_of(kMonths, mon) && r.literal(" "))) {
         return {};
     }

@@ -243,7 +243,7 @@ std::string_view MimeTable::lookup(std::string_view path_or_name) const noexcept
                                    [](const auto& e) -> std::string_view { return e.first; });
         if (it != overrides_.end()) return it->second;
     }
-    const auto it =
+    const auto* const it =
         find_icase(std::begin(kTable), std::end(kTable), ext, [](const Entry& e) { return e.ext; });
     return it != std::end(kTable) ? it->type : std::string_view(default_type_);
 }

@@ -32,6 +32,8 @@ bool starts_with_icase(std::string_view s, std::string_view prefix) noexcept {
 
 // Strict UTF-8 (RFC 3629): shortest form only, no surrogates, at most U+10FFFF.
 bool valid_utf8(std::string_view s) noexcept {
+    // Bytes as unsigned char: the one reinterpretation the aliasing rules allow.
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto* end = p + s.size();
     while (p < end) {

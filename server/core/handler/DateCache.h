@@ -11,7 +11,7 @@ class DateCache {
 public:
     // IMF-fixdate for the current system time; the view is valid until the next call.
     [[nodiscard]] std::string_view now() noexcept;
-    [[nodiscard]] std::int64_t unix_seconds() noexcept;
+    [[nodiscard]] static std::int64_t unix_seconds() noexcept;
 
 private:
     std::int64_t second_ = -1;

@@ -12,6 +12,9 @@ struct StatusEntry {
     std::string_view page;
 };
 
+// A macro because the pages are spliced from string literals at compile time,
+// which no constexpr function can return as a string_view into static storage.
+// NOLINTNEXTLINE(cppcoreguidelines-macro-usage)
 #define TPSERVE_ERROR_PAGE(code, text)                                            \
     "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" #code " " text \
     "</title></head>\n<body><h1>" #code " " text "</h1><hr><p>tpserve</p></body></html>\n"

@@ -1,6 +1,7 @@
 #pragma once
 // Byte-level helpers shared by the parser and Request; ASCII only, as HTTP's
 // syntax is (field values may carry obs-text, which these never lower-case).
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string_view>
@@ -59,12 +60,7 @@ constexpr bool is_token(std::string_view s) noexcept {
     if (s.empty()) {
         return false;
     }
-    for (char c : s) {
-        if (!is_tchar(c)) {
-            return false;
-        }
-    }
-    return true;
+    return std::ranges::all_of(s, is_tchar);
 }
 
 // Whether every line in `s` ends in CRLF: no bare LF, no bare CR.

@@ -18,7 +18,7 @@ public:
         std::uint32_t off = 0;
         std::uint32_t len = 0;
         bool seen = false;
-        std::uint32_t end() const noexcept { return off + len; }
+        [[nodiscard]] std::uint32_t end() const noexcept { return off + len; }
     };
 
     explicit HeadRecorder(std::uint32_t max_fields);
@@ -34,7 +34,7 @@ public:
     Add add_value(std::uint32_t off, std::uint32_t len) noexcept;  // NotAdjacent: no name before
     void value_done() noexcept;
 
-    const Span& part(Part p) const noexcept { return line_[static_cast<int>(p)]; }
+    [[nodiscard]] const Span& part(Part p) const noexcept { return line_[static_cast<int>(p)]; }
 
     // Points r.method_text, r.target and r.headers at the head copy starting at `head`.
     void materialize(const char* head, Request& r) noexcept;

@@ -1,5 +1,7 @@
 #include "http/Host.h"
 
+#include <algorithm>
+
 namespace tpserve::http {
 
 namespace {
@@ -61,10 +63,7 @@ bool is_ip_literal_body(std::string_view body) noexcept {
 
 bool is_port(std::string_view port) noexcept {
     if (port.size() > 5) return false;
-    for (const char c : port) {
-        if (c < '0' || c > '9') return false;
-    }
-    return true;
+    return std::ranges::all_of(port, [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace

@@ -134,7 +134,9 @@ struct RequestParser::Impl {
     std::uint32_t rel(const char* at) const {
         return static_cast<std::uint32_t>(offset(at) - head_start);
     }
-    const HeadRecorder::Span& part(HeadRecorder::Part p) const { return head.part(p); }
+    [[nodiscard]] const HeadRecorder::Span& part(HeadRecorder::Part p) const {
+        return head.part(p);
+    }
 
     // `end` = head-relative end of the bytes llhttp has shown us so far.
     int check_size(std::size_t end) {
@@ -350,6 +352,8 @@ struct RequestParser::Impl {
     }
 
     ParseEvent parse(std::span<const std::byte> window) {
+        // llhttp takes char; std::byte and char may alias each other.
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
         base = reinterpret_cast<const char*>(window.data());
         size = window.size();
         assert(size >= fed);
@@ -403,7 +407,7 @@ struct RequestParser::Impl {
         begin_request();
     }
 
-    std::size_t droppable() const {
+    [[nodiscard]] std::size_t droppable() const {
         switch (phase) {
             case Phase::Body:
             case Phase::Closed:

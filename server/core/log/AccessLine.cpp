@@ -24,7 +24,7 @@ bool needs_escape(unsigned char c) noexcept {
 class Out {
 public:
     explicit Out(char* p) noexcept : p_(p) {}
-    std::size_t size() const noexcept { return len_; }
+    [[nodiscard]] std::size_t size() const noexcept { return len_; }
 
     void raw(std::string_view s) noexcept {
         std::memcpy(p_ + len_, s.data(), s.size());
@@ -86,7 +86,7 @@ private:
 struct TimeCache {
     std::int64_t second = 0;
     bool valid = false;
-    char text[kClfLength];
+    char text[kClfLength] = {};
 };
 
 }  // namespace

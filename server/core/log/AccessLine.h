@@ -11,7 +11,7 @@
 
 namespace tpserve::log {
 
-inline constexpr std::size_t kMaxAccessLine = 16 * 1024;
+inline constexpr std::size_t kMaxAccessLine = std::size_t{16} * 1024;
 
 // Writes the line, '\n' included, into `out` (kMaxAccessLine bytes) and
 // returns its length. Pure apart from a per-thread cache of the last

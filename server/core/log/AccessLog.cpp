@@ -18,7 +18,7 @@ namespace tpserve::log {
 
 namespace {
 
-constexpr std::size_t kChunkBytes = 64 * 1024;
+constexpr std::size_t kChunkBytes = std::size_t{64} * 1024;
 constexpr std::size_t kMinChunks = 4;
 constexpr auto kSweepInterval = std::chrono::milliseconds(100);
 
@@ -34,7 +34,11 @@ struct Slot {
     Chunk* current = nullptr;
 };
 
-std::atomic<std::uint64_t> g_next_log_id{1};
+// A distinct id per AccessLog ever made, for the per-thread slot cache.
+std::uint64_t next_log_id() noexcept {
+    static std::atomic<std::uint64_t> next{1};
+    return next.fetch_add(1);
+}
 
 void report_failure(const char* what, const char* reason) noexcept {
     try {
@@ -46,7 +50,7 @@ void report_failure(const char* what, const char* reason) noexcept {
 }  // namespace
 
 struct AccessLogState {
-    std::uint64_t id = g_next_log_id.fetch_add(1);
+    std::uint64_t id = next_log_id();
     std::FILE* file = nullptr;  // nullptr: "off"
     bool owned = false;
     std::size_t max_chunks = kMinChunks;
@@ -93,8 +97,10 @@ Slot* AccessLogState::slot_for_this_thread() noexcept {
     try {
         auto fresh = std::make_unique<Slot>();
         // Each thread may hold a partly filled chunk, so grow the pool with the threads.
+        constexpr int kExtra = 2;
         std::vector<std::unique_ptr<Chunk>> extra;
-        for (int i = 0; i < 2; ++i)
+        extra.reserve(kExtra);
+        for (int i = 0; i < kExtra; ++i)
             extra.push_back(std::make_unique<Chunk>());
         {
             const std::lock_guard lock(slots_mutex);
@@ -253,7 +259,7 @@ AccessLog::~AccessLog() {
         state_->wake_writer.notify_one();
         state_->writer.join();
     }
-    if (state_->owned && state_->file != nullptr) std::fclose(state_->file);
+    if (state_->owned && state_->file != nullptr) (void)std::fclose(state_->file);
 }
 
 bool AccessLog::enabled() const noexcept {

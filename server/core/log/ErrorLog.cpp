@@ -19,8 +19,11 @@ struct Sink {
     bool owned = false;         // true when we opened it (and must close it)
     std::atomic<int> min_level{static_cast<int>(config::LogLevel::Info)};
 
+    Sink() = default;
+    Sink(const Sink&) = delete;
+    Sink& operator=(const Sink&) = delete;
     ~Sink() {
-        if (owned && file != nullptr) std::fclose(file);
+        if (owned && file != nullptr) (void)std::fclose(file);
     }
 };
 
@@ -93,7 +96,7 @@ bool configure(config::LogLevel level, const std::string& destination, std::stri
         s.owned = owned;
         s.min_level.store(static_cast<int>(level), std::memory_order_relaxed);
     }
-    if (old != nullptr) std::fclose(old);
+    if (old != nullptr) (void)std::fclose(old);
     return true;
 }
 
@@ -122,8 +125,8 @@ void log(config::LogLevel level, std::string_view message) noexcept {
     Sink& s = sink();
     const std::lock_guard lock(s.mutex);
     std::FILE* f = s.file != nullptr ? s.file : stderr;
-    std::fwrite(line, 1, len, f);
-    std::fflush(f);
+    (void)std::fwrite(line, 1, len, f);
+    (void)std::fflush(f);
 }
 
 }  // namespace tpserve::log

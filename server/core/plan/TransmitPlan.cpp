@@ -9,7 +9,8 @@ namespace {
 
 std::uint64_t part_length(const Part& part) noexcept {
     if (const auto* memory = std::get_if<MemoryPart>(&part)) return memory->bytes.size();
-    return std::get<FilePart>(part).length;
+    if (const auto* file = std::get_if<FilePart>(&part)) return file->length;
+    return 0;  // valueless: cannot happen, both alternatives copy without throwing
 }
 
 }  // namespace
@@ -88,10 +89,9 @@ void TransmitPlan::consume(std::uint64_t sent) noexcept {
         }
         if (auto* memory = std::get_if<MemoryPart>(&part)) {
             memory->bytes = memory->bytes.subspan(static_cast<std::size_t>(sent));
-        } else {
-            auto& file = std::get<FilePart>(part);
-            file.offset += sent;
-            file.length -= sent;
+        } else if (auto* file = std::get_if<FilePart>(&part)) {
+            file->offset += sent;
+            file->length -= sent;
         }
         sent = 0;
     }

@@ -1,6 +1,5 @@
 #include "platform/linux/EpollProactor.h"
 
-#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -9,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <csignal>
 #include <cstring>
 
 #include "plan/TransmitPlan.h"
@@ -27,7 +27,7 @@ using epoll::Tag;
 namespace {
 
 constexpr int kEventBatch = 256;
-constexpr std::size_t kLingerBytes = 64 * 1024;
+constexpr std::size_t kLingerBytes = std::size_t{64} * 1024;
 
 bool in_flight(SlotOp op) {
     return op == SlotOp::Receive || op == SlotOp::Transmit;
@@ -39,7 +39,7 @@ std::unique_ptr<EpollProactor> EpollProactor::create(std::vector<UniqueFd> liste
                                                      const EpollOptions& options,
                                                      std::string& error) {
     // sendfile(2) has no MSG_NOSIGNAL: a peer that vanished must give EPIPE, not kill us.
-    ::signal(SIGPIPE, SIG_IGN);
+    (void)::signal(SIGPIPE, SIG_IGN);
     UniqueFd epoll(::epoll_create1(EPOLL_CLOEXEC));
     if (!epoll) {
         error = std::string("epoll_create1: ") + std::strerror(errno);

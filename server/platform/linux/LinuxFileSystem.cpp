@@ -69,7 +69,7 @@ int sys_openat2(int dirfd, const char* path, int flags, std::uint64_t resolve) n
 // The path the kernel has for an open fd, or false without /proc.
 bool fd_path(int fd, char (&buf)[PATH_MAX]) noexcept {
     char link[64];
-    std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    (void)std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
     const ssize_t n = ::readlink(link, buf, sizeof buf - 1);
     if (n <= 0 || static_cast<std::size_t>(n) >= sizeof buf - 1) return false;
     buf[n] = '\0';
@@ -110,11 +110,7 @@ std::unique_ptr<LinuxFileSystem> LinuxFileSystem::open_root(const std::string& r
 
     std::string real;
     char buf[PATH_MAX];
-    if (fd_path(fd, buf)) {
-        real = buf;
-    } else if (::realpath(root.c_str(), buf) != nullptr) {
-        real = buf;
-    }
+    if (fd_path(fd, buf) || ::realpath(root.c_str(), buf) != nullptr) real = buf;
 
     bool use_openat2 = false;
     if (backend != Backend::Fallback) {
@@ -269,7 +265,7 @@ int LinuxFileSystem::open_checked_beneath(const char* path, int& err) const noex
         return -1;
     }
     char link[64];
-    std::snprintf(link, sizeof link, "/proc/self/fd/%d", where.get());
+    (void)std::snprintf(link, sizeof link, "/proc/self/fd/%d", where.get());
     const int fd = ::open(link, kOpenFlags);
     if (fd < 0) err = errno;
     return fd;

@@ -21,8 +21,8 @@ public:
     UringEngine(BoundListeners listeners, UringOptions options)
         : listeners_(std::move(listeners)), options_(options) {}
 
-    std::string_view name() const override { return "io_uring"; }
-    std::span<const std::string> urls() const override { return listeners_.urls; }
+    [[nodiscard]] std::string_view name() const override { return "io_uring"; }
+    [[nodiscard]] std::span<const std::string> urls() const override { return listeners_.urls; }
 
     std::unique_ptr<conn::Proactor> make_proactor(unsigned index, std::string& error) override {
         int error_errno = 0;
@@ -40,8 +40,8 @@ public:
     EpollEngine(BoundListeners listeners, EpollOptions options)
         : listeners_(std::move(listeners)), options_(options) {}
 
-    std::string_view name() const override { return "epoll"; }
-    std::span<const std::string> urls() const override { return listeners_.urls; }
+    [[nodiscard]] std::string_view name() const override { return "epoll"; }
+    [[nodiscard]] std::span<const std::string> urls() const override { return listeners_.urls; }
 
     std::unique_ptr<conn::Proactor> make_proactor(unsigned index, std::string& error) override {
         return EpollProactor::create(std::move(listeners_.per_worker.at(index)), options_, error);

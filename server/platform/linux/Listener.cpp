@@ -11,6 +11,19 @@ namespace tpserve::platform {
 
 namespace {
 
+// sockaddr_storage holds whichever sockaddr_* its family says; the sockets API
+// is used through casts between them, and these two are the only ones here.
+template <class T>
+T* as(sockaddr_storage& storage) noexcept {
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
+    return reinterpret_cast<T*>(&storage);
+}
+template <class T>
+const T* as(const sockaddr_storage& storage) noexcept {
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
+    return reinterpret_cast<const T*>(&storage);
+}
+
 struct SocketAddress {
     sockaddr_storage storage{};
     socklen_t length = 0;
@@ -19,7 +32,7 @@ struct SocketAddress {
 
 bool parse_address(const config::ListenAddress& address, SocketAddress& out) {
     out = {};
-    auto* v4 = reinterpret_cast<sockaddr_in*>(&out.storage);
+    auto* v4 = as<sockaddr_in>(out.storage);
     if (::inet_pton(AF_INET, address.host.c_str(), &v4->sin_addr) == 1) {
         v4->sin_family = AF_INET;
         v4->sin_port = htons(address.port);
@@ -31,7 +44,7 @@ bool parse_address(const config::ListenAddress& address, SocketAddress& out) {
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
         host = host.substr(1, host.size() - 2);
     }
-    auto* v6 = reinterpret_cast<sockaddr_in6*>(&out.storage);
+    auto* v6 = as<sockaddr_in6>(out.storage);
     if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
         v6->sin6_family = AF_INET6;
         v6->sin6_port = htons(address.port);
@@ -71,7 +84,7 @@ int open_listener(const SocketAddress& address, std::string& error) {
         error = errno_text("setsockopt(IPV6_V6ONLY)", errno);
         return -1;
     }
-    if (::bind(fd, reinterpret_cast<const sockaddr*>(&address.storage), address.length) != 0) {
+    if (::bind(fd, as<sockaddr>(address.storage), address.length) != 0) {
         error = errno_text("bind", errno);
         return -1;
     }
@@ -85,30 +98,28 @@ int open_listener(const SocketAddress& address, std::string& error) {
 std::uint16_t bound_port(int fd) {
     sockaddr_storage storage{};
     socklen_t length = sizeof storage;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0) return 0;
+    if (::getsockname(fd, as<sockaddr>(storage), &length) != 0) return 0;
     if (storage.ss_family == AF_INET) {
-        return ntohs(reinterpret_cast<const sockaddr_in*>(&storage)->sin_port);
+        return ntohs(as<sockaddr_in>(storage)->sin_port);
     }
-    return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage)->sin6_port);
+    return ntohs(as<sockaddr_in6>(storage)->sin6_port);
 }
 
 std::string url_for(const SocketAddress& address, std::uint16_t port) {
     char text[INET6_ADDRSTRLEN] = {};
     if (address.family() == AF_INET) {
-        ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&address.storage)->sin_addr,
-                    text, sizeof text);
+        ::inet_ntop(AF_INET, &as<sockaddr_in>(address.storage)->sin_addr, text, sizeof text);
         return "http://" + std::string(text) + ":" + std::to_string(port) + "/";
     }
-    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&address.storage)->sin6_addr, text,
-                sizeof text);
+    ::inet_ntop(AF_INET6, &as<sockaddr_in6>(address.storage)->sin6_addr, text, sizeof text);
     return "http://[" + std::string(text) + "]:" + std::to_string(port) + "/";
 }
 
 void set_port(SocketAddress& address, std::uint16_t port) {
     if (address.family() == AF_INET) {
-        reinterpret_cast<sockaddr_in*>(&address.storage)->sin_port = htons(port);
+        as<sockaddr_in>(address.storage)->sin_port = htons(port);
     } else {
-        reinterpret_cast<sockaddr_in6*>(&address.storage)->sin6_port = htons(port);
+        as<sockaddr_in6>(address.storage)->sin6_port = htons(port);
     }
 }
 

@@ -11,6 +11,9 @@ namespace tpserve::platform {
 void format_peer(int fd, char* out, std::size_t size) noexcept {
     if (size == 0) return;
     out[0] = '\0';
+    // The sockets API is used through casts between the sockaddr_* types; the
+    // family says which one `address` holds.
+    // NOLINTBEGIN(cppcoreguidelines-pro-type-reinterpret-cast)
     sockaddr_storage address{};
     socklen_t length = sizeof address;
     if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
@@ -18,12 +21,13 @@ void format_peer(int fd, char* out, std::size_t size) noexcept {
     if (address.ss_family == AF_INET) {
         const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
         ::inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
-        std::snprintf(out, size, "%s:%u", text, unsigned{ntohs(v4->sin_port)});
+        (void)std::snprintf(out, size, "%s:%u", text, unsigned{ntohs(v4->sin_port)});
     } else if (address.ss_family == AF_INET6) {
         const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
         ::inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
-        std::snprintf(out, size, "[%s]:%u", text, unsigned{ntohs(v6->sin6_port)});
+        (void)std::snprintf(out, size, "[%s]:%u", text, unsigned{ntohs(v6->sin6_port)});
     }
+    // NOLINTEND(cppcoreguidelines-pro-type-reinterpret-cast)
 }
 
 }  // namespace tpserve::platform

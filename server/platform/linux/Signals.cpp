@@ -1,9 +1,9 @@
 #include "platform/linux/Signals.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstring>
 
 namespace tpserve::platform {
@@ -30,7 +30,7 @@ void write_stderr(const char* text) {
 
 SignalWatcher::SignalWatcher(std::function<void(int signo)> on_first)
     : on_first_(std::move(on_first)) {
-    ::signal(SIGPIPE, SIG_IGN);
+    (void)::signal(SIGPIPE, SIG_IGN);
     const sigset_t set = watched_set();
     ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
     thread_ = std::thread([this] { watch(); });

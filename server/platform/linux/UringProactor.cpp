@@ -3,13 +3,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 
@@ -30,7 +30,7 @@ using uring::Tag;
 namespace {
 
 constexpr std::size_t kCqeBatch = 256;
-constexpr std::size_t kLingerBytes = 64 * 1024;
+constexpr std::size_t kLingerBytes = std::size_t{64} * 1024;
 
 bool in_flight(SlotOp op) {
     return op == SlotOp::Receive || op == SlotOp::Send || op == SlotOp::WaitWritable;
@@ -50,7 +50,7 @@ std::unique_ptr<UringProactor> UringProactor::create(std::vector<UniqueFd> liste
                                                      const UringOptions& options,
                                                      std::string& error, int& error_errno) {
     // sendfile(2) has no MSG_NOSIGNAL: a peer that vanished must give EPIPE, not kill us.
-    ::signal(SIGPIPE, SIG_IGN);
+    (void)::signal(SIGPIPE, SIG_IGN);
     const unsigned entries = std::clamp<unsigned>(
         std::bit_ceil(std::max<std::uint32_t>(options.max_connections, 1)), 256, 4096);
     auto ring = uring::Ring::create(entries, error, error_errno);

@@ -114,7 +114,7 @@ private:
     [[nodiscard]] bool may_return() const;
     void arm_wake();
     [[nodiscard]] uring::Slot* slot_for(conn::ConnId conn);
-    std::uint64_t op_user_data(uring::Slot& slot);
+    static std::uint64_t op_user_data(uring::Slot& slot);
     // Adds the LINK_TIMEOUT after `op` when `deadline` is finite. The caller
     // reserved two SQEs.
     void link_deadline(io_uring_sqe* op, uring::Slot& slot, conn::Deadline deadline);

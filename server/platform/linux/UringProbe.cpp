@@ -55,7 +55,7 @@ UringAttempt probe_io_uring() {
         return attempt;
     }
     for (const RequiredOp& op : kRequired) {
-        if (!io_uring_opcode_supported(probe.get(), op.opcode)) {
+        if (io_uring_opcode_supported(probe.get(), op.opcode) == 0) {
             attempt.missing_opcode = op.name;
             break;
         }
