@@ -9,20 +9,23 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-usage: scripts/setup.sh [--bench] [--docker] [--dry-run]
+usage: scripts/setup.sh [--bench] [--docker] [--tidy] [--dry-run]
   --bench    also install the benchmark tools (wrk, nginx)
   --docker   also install what scripts/seccomp-profile.sh needs (jq)
+  --tidy     also install clang-tidy (scripts/tidy.sh)
   --dry-run  print the missing packages and install nothing (exit 1 if any)
 EOF
 }
 
 bench=0
 docker=0
+tidy=0
 dry_run=0
 for arg in "$@"; do
   case "$arg" in
     --bench) bench=1 ;;
     --docker) docker=1 ;;
+    --tidy) tidy=1 ;;
     --dry-run) dry_run=1 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
@@ -39,6 +42,9 @@ required=(
 )
 if ((bench)); then
   required+=(wrk 'nginx-light|nginx|nginx-core|nginx-full|nginx-extras')
+fi
+if ((tidy)); then
+  required+=(clang-tidy)
 fi
 if ((docker)); then
   required+=(jq)

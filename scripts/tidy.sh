@@ -17,6 +17,7 @@ if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then
   exit 0
 fi
 
+"$root/scripts/setup.sh" --tidy
 tidy=""
 for candidate in clang-tidy clang-tidy-14; do
   if command -v "$candidate" >/dev/null; then
