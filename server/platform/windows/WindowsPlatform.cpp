@@ -1,0 +1,123 @@
+// The Windows implementation of platform/Platform.h: wires the document root
+// (CreateFileW beneath the root's final path), one listening socket per
+// address shared through an AcceptHub, and one IOCP proactor per worker.
+#include <optional>
+#include <thread>
+
+#include "log/ErrorLog.h"
+#include "platform/Platform.h"
+#include "platform/windows/AcceptHub.h"
+#include "platform/windows/ConsoleSignals.h"
+#include "platform/windows/ExtensionFunctions.h"
+#include "platform/windows/IocpProactor.h"
+#include "platform/windows/WindowsFileSystem.h"
+#include "platform/windows/WineDetect.h"
+#include "platform/windows/WinsockSession.h"
+
+namespace tpserve::platform {
+
+namespace {
+
+// Winsock for the whole process: started by the first engine decision and
+// cleaned up at exit, after every socket is gone.
+WinsockSession& winsock() {
+    static WinsockSession session;
+    return session;
+}
+
+// The socket-reuse policy until the config has `windows.socket_reuse`.
+constexpr SocketReuse kSocketReuse = SocketReuse::Auto;
+
+struct Engine {
+    ExtensionFunctions functions;
+    IocpStrategy strategy;
+};
+
+// Winsock, the extension functions and the strategy; nullopt + error if
+// Winsock or a required extension is missing.
+std::optional<Engine> prepare(std::string& error) {
+    if (!winsock().start(error)) return std::nullopt;
+    auto functions = ExtensionFunctions::resolve(AF_INET, error);
+    if (!functions) return std::nullopt;
+    Engine engine{*functions, {}};
+    engine.strategy = choose_iocp_strategy(kSocketReuse, functions->transmit_packets != nullptr,
+                                           functions->transmit_packets_error,
+                                           functions->disconnect_ex != nullptr, wine_version());
+    return engine;
+}
+
+class IocpEngine final : public IoEngine {
+public:
+    IocpEngine(std::shared_ptr<AcceptHub> hub, ExtensionFunctions functions, IocpOptions options)
+        : hub_(std::move(hub)), functions_(functions), options_(std::move(options)) {}
+
+    std::string_view name() const override { return "iocp"; }
+    std::span<const std::string> urls() const override { return hub_->urls(); }
+
+    std::unique_ptr<conn::Proactor> make_proactor(unsigned, std::string& error) override {
+        return IocpProactor::create(hub_, functions_, options_, error);
+    }
+
+private:
+    std::shared_ptr<AcceptHub> hub_;
+    ExtensionFunctions functions_;
+    IocpOptions options_;
+};
+
+class ConsoleGuard final : public ShutdownSignals {
+public:
+    explicit ConsoleGuard(std::function<void()> on_stop) : signals_(std::move(on_stop)) {}
+
+private:
+    ConsoleSignals signals_;
+};
+
+}  // namespace
+
+std::unique_ptr<files::FileSystem> open_document_root(const config::Config& config,
+                                                      std::string& error) {
+    return WindowsFileSystem::open_root(config.root, config.symlinks, error);
+}
+
+EngineChoice choose_io_engine(const config::Config& config) {
+    if (config.io.backend != config::IoBackend::Auto) {
+        return EngineChoice{false, "iocp",
+                            "io.backend: io_uring and epoll are Linux engines; Windows has "
+                            "only IOCP (use auto)"};
+    }
+    std::string error;
+    const auto engine = prepare(error);
+    if (!engine) return EngineChoice{false, "iocp", error};
+    return EngineChoice{true, "iocp", engine->strategy.note};
+}
+
+std::unique_ptr<IoEngine> create_io_engine(const config::Config& config, const EngineChoice&,
+                                           unsigned workers, std::string& error) {
+    auto engine = prepare(error);
+    if (!engine) return nullptr;
+    auto hub = AcceptHub::create(config.listen, engine->functions, error);
+    if (!hub) return nullptr;
+    IocpOptions options;
+    options.max_connections = config.limits.max_connections;
+    options.drain_timeout = config.timeouts.drain;
+    options.strategy = engine->strategy;
+    DWORD handles = 0;
+    ::GetProcessHandleCount(::GetCurrentProcess(), &handles);
+    log::info("iocp: " + std::to_string(workers) + " worker(s), " +
+              std::to_string(options.accepts_per_listener) + " AcceptEx per listener each; " +
+              engine->functions.describe() + "; process handles " + std::to_string(handles));
+    return std::make_unique<IocpEngine>(std::move(hub), engine->functions, std::move(options));
+}
+
+unsigned available_cores() {
+    const DWORD active = ::GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+    if (active != 0) return active;
+    const unsigned cores = std::thread::hardware_concurrency();
+    return cores == 0 ? 1 : cores;
+}
+
+std::unique_ptr<ShutdownSignals> watch_shutdown_signals(std::function<void()> on_stop) {
+    return std::make_unique<ConsoleGuard>(std::move(on_stop));
+}
+
+}  // namespace tpserve::platform
