@@ -53,6 +53,9 @@ echo "== integration tests: Linux-built suite against tpserve.exe under Wine"
 "$root/scripts/build.sh" test tpserve_integration
 suite="$root/build/test/tests/integration/tpserve_integration"
 export TPSERVE_SERVER="${TPSERVE_WINDOWS_SERVER:-$build/wine-run.sh $server_exe}"
+# Wine delivers SIGINT to the program as CTRL_C_EVENT (a graceful stop), but
+# SIGTERM kills the Wine process outright.
+export TPSERVE_STOP_SIGNAL=INT
 # Paths the suite hands the server (document roots, config files) are Linux
 # paths; Wine maps them through its Z: drive as long as the server's working
 # directory is on Z: too, which it is when started from a Linux directory.

@@ -1,8 +1,9 @@
 #include "app/Server.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
-#include <latch>
+#include <mutex>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -15,6 +16,31 @@
 #include "platform/Platform.h"
 
 namespace tpserve::app {
+
+namespace {
+
+// Counts workers that finished starting. Not std::latch: MinGW's libstdc++ 12
+// can lose its wake-up (GCC bug 106183) and the server then never says it
+// listens.
+class StartupLatch {
+public:
+    explicit StartupLatch(unsigned count) : left_(count) {}
+    void count_down() {
+        const std::lock_guard lock(mutex_);
+        if (left_ > 0 && --left_ == 0) done_.notify_all();
+    }
+    void wait() {
+        std::unique_lock lock(mutex_);
+        done_.wait(lock, [this] { return left_ == 0; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable done_;
+    unsigned left_;
+};
+
+}  // namespace
 
 int run_server(const config::Config& config) {
     std::string error;
@@ -51,7 +77,7 @@ int run_server(const config::Config& config) {
     }
 
     std::atomic<bool> failed{false};
-    std::latch ready(workers);
+    StartupLatch ready(workers);
     std::vector<std::jthread> threads;
     threads.reserve(workers);
     for (unsigned index = 0; index < workers; ++index) {

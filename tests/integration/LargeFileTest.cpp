@@ -69,7 +69,7 @@ TEST_F(LargeFile, SigtermDrainsAnInFlightResponse) {
     }
     ASSERT_FALSE(received.empty()) << "nothing arrived in 0.5 s";
     ASSERT_LT(received.size(), kBigSize / 2) << "the reader was not slow enough to test a drain";
-    server.signal(SIGTERM);
+    server.signal(ServerProcess::stop_signal());
     std::this_thread::sleep_for(300ms);
 
     // New connections are refused (listener closed) or closed without an answer.

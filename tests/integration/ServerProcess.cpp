@@ -52,6 +52,12 @@ std::vector<std::string> ServerProcess::command_prefix() {
     return words;
 }
 
+int ServerProcess::stop_signal() {
+    const char* name = std::getenv("TPSERVE_STOP_SIGNAL");
+    if (name != nullptr && std::string_view(name) == "INT") return SIGINT;
+    return SIGTERM;
+}
+
 std::vector<std::string> ServerProcess::server_args() {
     return split_words(std::getenv("TPSERVE_SERVER_ARGS"));
 }
@@ -258,7 +264,7 @@ std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
 
 testing::AssertionResult ServerProcess::stop(std::chrono::milliseconds timeout) {
     if (pid_ <= 0) return testing::AssertionFailure() << "the server was never started";
-    signal(SIGTERM);
+    signal(stop_signal());
     const auto t0 = std::chrono::steady_clock::now();
     if (!wait_exit(timeout)) {
         ::kill(pid_, SIGKILL);

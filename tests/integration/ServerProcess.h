@@ -54,6 +54,10 @@ public:
 
     static std::vector<std::string> command_prefix();  // TPSERVE_SERVER, split
     static std::vector<std::string> server_args();     // TPSERVE_SERVER_ARGS, split
+    // The signal that asks the server to shut down gracefully: SIGTERM, or
+    // what TPSERVE_STOP_SIGNAL names ("INT"): Wine turns SIGINT into a
+    // console CTRL_C_EVENT but lets SIGTERM kill the process outright.
+    static int stop_signal();
 
     // Starts `prefix --root R --listen L --workers N --access-log off
     // --log-level info [--config F] extra... server_args...` and waits for the
@@ -77,7 +81,7 @@ public:
     std::optional<int> wait_exit(std::chrono::milliseconds timeout);
     bool exited() const { return wait_status_.has_value(); }
 
-    // SIGTERM, then waits up to `timeout`; success only for exit status 0. On
+    // stop_signal(), then waits up to `timeout`; success only for exit status 0. On
     // a hang the child is SIGKILLed and the result is a failure.
     testing::AssertionResult stop(std::chrono::milliseconds timeout = 15s);
 
