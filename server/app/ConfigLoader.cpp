@@ -22,8 +22,9 @@ namespace fs = std::filesystem;
 using Keys = std::span<const std::string_view>;
 
 constexpr std::string_view kTopKeys[] = {
-    "listen",        "workers", "root",   "index",    "serve_hidden", "symlinks",
-    "server_header", "mime",    "limits", "timeouts", "io",           "log"};
+    "listen", "workers", "root",     "index", "serve_hidden", "symlinks", "server_header",
+    "mime",   "limits",  "timeouts", "io",    "windows",      "log"};
+constexpr std::string_view kWindowsKeys[] = {"socket_reuse", "accepts_per_listener"};
 constexpr std::string_view kIoKeys[] = {"backend"};
 constexpr std::string_view kMimeKeys[] = {"default", "types"};
 constexpr std::string_view kLimitKeys[] = {"request_line_bytes", "header_bytes",
@@ -191,6 +192,18 @@ private:
         } else if (name == "io") {
             for (const auto& [k, d] : entries(map_of(key, v), "io", kIoKeys)) {
                 check(k, d, parse_io_backend(scalar(k, d, "a backend name"), cfg_.io.backend));
+            }
+        } else if (name == "windows") {
+            for (const auto& [k, d] : entries(map_of(key, v), "windows", kWindowsKeys)) {
+                if (k.Scalar() == "socket_reuse") {
+                    check(k, d,
+                          parse_socket_reuse(scalar(k, d, "auto, on or off"),
+                                             cfg_.windows.socket_reuse));
+                } else {
+                    std::uint64_t n = 0;
+                    check(k, d, parse_size(scalar(k, d, "a number"), 1, 1024, n));
+                    cfg_.windows.accepts_per_listener = static_cast<std::uint32_t>(n);
+                }
             }
         } else if (name == "log") {
             for (const auto& [k, d] : entries(map_of(key, v), "log", kLogKeys))

@@ -186,6 +186,20 @@ std::string parse_log_level(std::string_view text, config::LogLevel& out) {
     return suggest(text, kNames);
 }
 
+std::string parse_socket_reuse(std::string_view text, config::SocketReuse& out) {
+    if (text == "auto") {
+        out = config::SocketReuse::Auto;
+    } else if (text == "on") {
+        out = config::SocketReuse::On;
+    } else if (text == "off") {
+        out = config::SocketReuse::Off;
+    } else {
+        static constexpr std::string_view kNames[] = {"auto", "on", "off"};
+        return suggest(text, kNames);
+    }
+    return "";
+}
+
 std::string parse_io_backend(std::string_view text, config::IoBackend& out) {
     if (text == "auto") {
         out = config::IoBackend::Auto;

@@ -29,6 +29,7 @@ std::string parse_size(std::string_view text, std::uint64_t min, std::uint64_t m
                        std::uint64_t& out);
 
 std::string parse_log_level(std::string_view text, config::LogLevel& out);  // debug|info|warn|error
+std::string parse_socket_reuse(std::string_view text, config::SocketReuse& out);  // auto|on|off
 std::string parse_io_backend(std::string_view text, config::IoBackend& out);  // auto|io_uring|epoll
 std::string parse_symlinks(std::string_view text,
                            files::SymlinkPolicy& out);  // within_root|follow|never

@@ -47,6 +47,16 @@ struct Io {
     IoBackend backend = IoBackend::Auto;
 };
 
+// Windows: whether a closing transmit recycles its socket into the AcceptEx
+// pool (TF_DISCONNECT | TF_REUSE_SOCKET). Auto = on only where the native
+// provider gives TransmitPackets (not under Wine, which breaks recycled sockets).
+enum class SocketReuse : std::uint8_t { Auto, On, Off };
+
+struct Windows {
+    SocketReuse socket_reuse = SocketReuse::Auto;
+    std::uint32_t accepts_per_listener = 16;  // AcceptEx kept posted, per worker and listener
+};
+
 enum class LogLevel : std::uint8_t { Debug, Info, Warn, Error };
 
 struct Logging {
@@ -69,6 +79,7 @@ struct Config {
     Limits limits;
     Timeouts timeouts;
     Io io;
+    Windows windows;
     Logging log;
 };
 

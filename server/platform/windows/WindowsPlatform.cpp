@@ -25,8 +25,17 @@ WinsockSession& winsock() {
     return session;
 }
 
-// The socket-reuse policy until the config has `windows.socket_reuse`.
-constexpr SocketReuse kSocketReuse = SocketReuse::Auto;
+SocketReuse reuse_policy(config::SocketReuse configured) noexcept {
+    switch (configured) {
+        case config::SocketReuse::On:
+            return SocketReuse::On;
+        case config::SocketReuse::Off:
+            return SocketReuse::Off;
+        case config::SocketReuse::Auto:
+            break;
+    }
+    return SocketReuse::Auto;
+}
 
 struct Engine {
     ExtensionFunctions functions;
@@ -35,14 +44,14 @@ struct Engine {
 
 // Winsock, the extension functions and the strategy; nullopt + error if
 // Winsock or a required extension is missing.
-std::optional<Engine> prepare(std::string& error) {
+std::optional<Engine> prepare(const config::Config& config, std::string& error) {
     if (!winsock().start(error)) return std::nullopt;
     auto functions = ExtensionFunctions::resolve(AF_INET, error);
     if (!functions) return std::nullopt;
     Engine engine{*functions, {}};
-    engine.strategy = choose_iocp_strategy(kSocketReuse, functions->transmit_packets != nullptr,
-                                           functions->transmit_packets_error,
-                                           functions->disconnect_ex != nullptr, wine_version());
+    engine.strategy = choose_iocp_strategy(
+        reuse_policy(config.windows.socket_reuse), functions->transmit_packets != nullptr,
+        functions->transmit_packets_error, functions->disconnect_ex != nullptr, wine_version());
     return engine;
 }
 
@@ -86,14 +95,14 @@ EngineChoice choose_io_engine(const config::Config& config) {
                             "only IOCP (use auto)"};
     }
     std::string error;
-    const auto engine = prepare(error);
+    const auto engine = prepare(config, error);
     if (!engine) return EngineChoice{false, "iocp", error};
     return EngineChoice{true, "iocp", engine->strategy.note};
 }
 
 std::unique_ptr<IoEngine> create_io_engine(const config::Config& config, const EngineChoice&,
                                            unsigned workers, std::string& error) {
-    auto engine = prepare(error);
+    auto engine = prepare(config, error);
     if (!engine) return nullptr;
     auto hub = AcceptHub::create(config.listen, engine->functions, error);
     if (!hub) return nullptr;
@@ -101,6 +110,7 @@ std::unique_ptr<IoEngine> create_io_engine(const config::Config& config, const E
     options.max_connections = config.limits.max_connections;
     options.drain_timeout = config.timeouts.drain;
     options.strategy = engine->strategy;
+    options.accepts_per_listener = config.windows.accepts_per_listener;
     DWORD handles = 0;
     ::GetProcessHandleCount(::GetCurrentProcess(), &handles);
     log::info("iocp: " + std::to_string(workers) + " worker(s), " +

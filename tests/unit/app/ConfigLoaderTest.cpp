@@ -204,6 +204,13 @@ TEST(ConfigLoader, TextVariants) {
     EXPECT_EQ(text("timeouts: {drain: 1ms}").timeouts.drain, std::chrono::milliseconds(1));
     EXPECT_EQ(text("symlinks: follow").symlinks, files::SymlinkPolicy::Follow);
     EXPECT_EQ(text("log: {level: warn}").log.level, config::LogLevel::Warn);
+    EXPECT_EQ(text("io: {backend: epoll}").io.backend, config::IoBackend::Epoll);
+    EXPECT_EQ(text("io: {backend: io_uring}").io.backend, config::IoBackend::IoUring);
+    EXPECT_EQ(text("limits: {max_connections: 100}").limits.max_connections, 100u);
+    EXPECT_EQ(text("windows: {socket_reuse: off}").windows.socket_reuse, config::SocketReuse::Off);
+    EXPECT_EQ(
+        text("windows: {socket_reuse: on, accepts_per_listener: 64}").windows.accepts_per_listener,
+        64u);
 }
 
 TEST(ConfigLoader, TextRejections) {
@@ -243,6 +250,11 @@ TEST(ConfigLoader, TextRejections) {
     EXPECT_EQ(line_of("listen: {a: b}"), 1);
     EXPECT_EQ(line_of("just a string"), 1);
     EXPECT_EQ(line_of("? [a]\n: 1"), 1);  // non-scalar key
+    EXPECT_EQ(line_of("io:\n  backend: uring"), 2);
+    EXPECT_EQ(line_of("io: {engine: epoll}"), 1);
+    EXPECT_EQ(line_of("limits: {max_connections: 15}"), 1);
+    EXPECT_EQ(line_of("windows:\n  socket_reuse: maybe"), 2);
+    EXPECT_EQ(line_of("windows: {accepts_per_listener: 0}"), 1);
 }
 
 TEST(ConfigLoader, SuggestionsAndAllowedKeys) {
