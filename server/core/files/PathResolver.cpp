@@ -103,6 +103,36 @@ bool windows_device_name(std::string_view segment) noexcept {
     return digit == "\xC2\xB9" || digit == "\xC2\xB2" || digit == "\xC2\xB3";
 }
 
+// A Windows 8.3 short-name alias ("PROGRA~1", "INDEX~1.HTM"): the stem before
+// the first '.' is 1-6 characters other than '~', then '~' and digits. On a
+// volume with short names enabled such a name opens the long-named file, so
+// any rule keyed on the long name (hidden ".git" reached as "GIT~1") would be
+// bypassed. Characters, not bytes: a short name may hold non-ASCII letters.
+bool windows_short_name(std::string_view segment) noexcept {
+    const std::string_view stem = segment.substr(0, segment.find('.'));
+    const std::size_t tilde = stem.find('~');
+    if (tilde == std::string_view::npos || tilde == 0) return false;
+    std::size_t chars = 0;
+    for (std::size_t k = 0; k < tilde; ++k) {
+        // UTF-8 continuation bytes (10xxxxxx) do not start a character.
+        if ((static_cast<unsigned char>(stem[k]) & 0xC0U) != 0x80U) ++chars;
+    }
+    if (chars > 6) return false;
+    return tilde + 1 < stem.size() && stem[tilde + 1] >= '0' && stem[tilde + 1] <= '9';
+}
+
+// The Win32 device and long-path namespaces, "\\.\" and "\\?\" ("\\??\" in
+// NT form), written with '/' since '\' never gets this far. Merging slashes
+// would make them harmless, but no browser sends them: refuse outright.
+bool windows_namespace_prefix(std::string_view decoded) noexcept {
+    if (decoded.size() < 3 || decoded[0] != '/' || decoded[1] != '/') return false;
+    std::size_t start = 2;
+    while (start < decoded.size() && decoded[start] == '/')
+        ++start;
+    const std::string_view seg = decoded.substr(start, decoded.find('/', start) - start);
+    return seg == "." || seg == "?" || seg == "??";
+}
+
 // Strips "scheme://authority" from an absolute-form target, leaving the
 // path (and query). Returns false when the target is neither form.
 bool to_origin_form(std::string_view& target) noexcept {
@@ -159,6 +189,7 @@ ResolvedPath PathResolver::resolve(std::string_view target) {
     }
     // 2. Validate the decoded bytes as a whole: "%c0%ae" is an overlong '.'.
     if (!valid_utf8(std::string_view(out, n))) return bad;
+    if (windows_namespace_prefix(std::string_view(out, n))) return bad;
 
     // 3. Remove dot segments in place. The output never overtakes the input:
     // each input segment is preceded by at least one '/', each output segment
@@ -208,7 +239,10 @@ ResolvedPath PathResolver::resolve(std::string_view target) {
             if (windows_hostile_char(c)) return bad;
         }
         if (seg.back() == '.' || seg.back() == ' ') return bad;
-        if ((seg.front() == '.' && !serve_hidden_) || windows_device_name(seg)) hidden = true;
+        if ((seg.front() == '.' && !serve_hidden_) || windows_device_name(seg) ||
+            windows_short_name(seg)) {
+            hidden = true;
+        }
         pos = end + 1;
     }
 

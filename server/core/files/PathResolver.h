@@ -12,7 +12,7 @@ namespace tpserve::files {
 enum class PathError : std::uint8_t {
     None,
     BadRequest,  // 400: malformed, traversal above the root, or a name Windows would alias
-    NotFound,    // 404: hidden (dot) segment, or a Windows device name
+    NotFound,    // 404: hidden (dot) segment, a Windows device name or 8.3 short name
 };
 
 struct ResolvedPath {
@@ -35,16 +35,33 @@ struct ResolvedPath {
 //    Invalid escapes, NUL, control characters (< 0x20, 0x7F) and '\' → 400.
 //  * the decoded bytes must be valid UTF-8 (no overlong forms such as
 //    "%c0%ae", no surrogates) → else 400.
+//  * a decoded path opening with a Win32 namespace prefix, "//./" or "//?/"
+//    (the '/' spelling of "\\.\" and "\\?\") → 400.
 //  * decoded '/' separates segments; empty segments merge; "." is dropped;
-//    ".." pops, and a ".." above the root → 400 (as nginx does).
+//    ".." pops, and a ".." above the root → 400 (as nginx does). The result
+//    never starts with '/', so joined to the root it cannot become a UNC path.
 //  * on the remaining segments: ':' , '<', '>', '"', '|', '?', '*', or a
 //    trailing '.' or ' ' → 400. These are legal on Linux but on Windows they
 //    are illegal or alias another file ("a.txt." and "a.txt::$DATA" both open
-//    "a.txt"), so both platforms refuse them alike.
+//    "a.txt"; "/C:/x" names a drive), so both platforms refuse them alike.
 //  * a segment starting with '.' → 404 unless serve_hidden (".well-known"
 //    included); a Windows device name (CON, PRN, AUX, NUL, COM0-9, LPT0-9,
-//    CONIN$, CONOUT$, with any extension) → 404.
-// 400 wins over 404 when both apply.
+//    CONIN$, CONOUT$, with any extension) → 404; an 8.3 short-name alias
+//    (stem before the first '.' = 1-6 characters, '~', a digit: "PROGRA~1",
+//    "INDEX~1.HTM", "GIT~1" for ".git") → 404, whatever serve_hidden says,
+//    since it may open a long-named file past every rule keyed on that name.
+// 400 wins over 404 when both apply. The Windows rules apply on every
+// platform, so one URL gets the same answer from either build.
+//
+// Case: core cannot know whether the file system under the root is
+// case-sensitive, and on Windows (and macOS by default) it is not:
+// "/INDEX.HTML" and "/index.html" are the same file, "/.GIT" is ".git". So
+// every rule here that compares names (device names, short names; hidden
+// needs only a '.') ignores ASCII case, and anything that maps names to
+// behaviour — MIME types by extension (MimeTable does), future per-path
+// config — must compare case-insensitively too, or "/SECRET/" would slip past
+// a rule written for "/secret/". Index files are opened by name, not
+// compared, so they follow the file system's own case rule.
 //
 // Threading: one resolver per connection (or per thread); not shareable.
 // Allocation: the buffer is reserved at construction; a target longer than it

@@ -110,6 +110,7 @@ const std::vector<Case> kCases = {
     {"/.well-known/acme-challenge/x", k404, "", false},
     {"/%2egit/config", k404, "", false},
     {"/.git/../index.html", kOk, "index.html", false},
+    {"/a/.x/b", k404, "", false},  // a hidden directory hides what is under it
     // Windows aliases and forbidden characters
     {"/file.txt.", k400, "", false},
     {"/file.txt%2e", k400, "", false},
@@ -140,8 +141,73 @@ const std::vector<Case> kCases = {
     {"/com10", kOk, "com10", false},
     {"/nul-ish.txt", kOk, "nul-ish.txt", false},
     {"/lpt", kOk, "lpt", false},
+    {"/Con.txt", k404, "", false},
+    {"/cOm1.log", k404, "", false},
+    {"/a/LpT1", k404, "", false},
+    {"/nUl", k404, "", false},
+    {"/PRN.TXT", k404, "", false},
+    {"/aux%20%20.txt", k404, "", false},
+    {"/a/con/b", k404, "", false},    // a device name anywhere on the path
+    {"/com1.txt/..", kOk, "", true},  // popped before the check
+    // hidden: any case, no escape through Windows' trailing-dot/space stripping
+    {"/.GIT/config", k404, "", false},
+    {"/.Git/HEAD", k404, "", false},
+    {"/%2EGIT/config", k404, "", false},
+    {"/.git./config", k400, "", false},
+    {"/.git%20/config", k400, "", false},
+    {"/.git%20./config", k400, "", false},
+    {"/.git.%20/config", k400, "", false},
+    {"/.git%2e/config", k400, "", false},
+    {"/.git::$INDEX_ALLOCATION/config", k400, "", false},
+    // 8.3 short-name aliases, any case, any segment, with or without extension
+    {"/PROGRA~1", k404, "", false},
+    {"/progra~1/x", k404, "", false},
+    {"/INDEX~1.HTM", k404, "", false},
+    {"/index~1.htm", k404, "", false},
+    {"/GIT~1/config", k404, "", false},  // ".git" by its short name
+    {"/a/b/DOCUME~12/x.txt", k404, "", false},
+    {"/A~1", k404, "", false},
+    {"/PR3A7B~1.TXT", k404, "", false},
+    {"/%c3%a9%c3%a9%c3%a9%c3%a9%c3%a9%c3%a9~1", k404, "", false},  // 6 characters, 12 bytes
+    {"/PROGRA%7e1", k404, "", false},
+    {"/PROGRAM~1", kOk, "PROGRAM~1", false},  // 7 before '~': never a short name
+    {"/~1", kOk, "~1", false},
+    {"/a~", kOk, "a~", false},
+    {"/a~b.txt", kOk, "a~b.txt", false},
+    {"/file.txt~", kOk, "file.txt~", false},
+    {"/a.b~1", kOk, "a.b~1", false},  // '~' after the first '.': not in the stem
+    {"/~user/x", kOk, "~user/x", false},
+    {"/PROGRA~1/../x", kOk, "x", false},
+    // drive letters: ':' is refused in any segment
+    {"/C:/x", k400, "", false},
+    {"/c:", k400, "", false},
+    {"/C:", k400, "", false},
+    {"/c:x", k400, "", false},
+    {"/C%3a/x", k400, "", false},
+    {"/%43%3A/x", k400, "", false},
+    {"/a/d:/x", k400, "", false},
+    {"http://example.com/C:/x", k400, "", false},
+    // Win32 namespaces and UNC: "\\.\", "\\?\", "\\server\share"
+    {"//./x", k400, "", false},
+    {"//./C:/x", k400, "", false},
+    {"///./x", k400, "", false},
+    {"//.", k400, "", false},
+    {"/%2f./x", k400, "", false},
+    {"//%3f/x", k400, "", false},
+    {"//%3f/../x", k400, "", false},
+    {"//%3f%3f/../x", k400, "", false},
+    {"/%2f%3f/x", k400, "", false},
+    {"//?/C:/x", kOk, "", true},  // a raw '?' starts the query: this is "//"
+    {"/%5c%5cserver%5cshare", k400, "", false},
+    {"/%5c%5c.%5cx", k400, "", false},
+    {"/%5c%5c%3f%5cC:%5cx", k400, "", false},
+    {"//server/share/x", kOk, "server/share/x", false},  // slashes merge: relative
+    {"//.x", k404, "", false},                           // hidden, not a namespace
+    {"/./x", kOk, "x", false},
     // 400 wins over 404
     {"/.git/a:b", k400, "", false},
+    {"/GIT~1/a:b", k400, "", false},
+    {"/CON/x.", k400, "", false},
     // absolute-form
     {"http://example.com/a/b", kOk, "a/b", false},
     {"HTTPS://example.com:8443/a/", kOk, "a", true},
@@ -178,6 +244,11 @@ TEST(PathResolver, ServeHiddenAllowsDotSegmentsOnly) {
     EXPECT_EQ(resolver.resolve("/%2e%2e/x").error, PathError::BadRequest);
     EXPECT_EQ(resolver.resolve("/file.").error, PathError::BadRequest);
     EXPECT_EQ(resolver.resolve("/CON").error, PathError::NotFound);
+    // Short names stay refused: serving dot files does not mean serving
+    // every long-named file under a second, unchecked name.
+    EXPECT_EQ(resolver.resolve("/GIT~1/config").error, PathError::NotFound);
+    EXPECT_EQ(resolver.resolve("/.git./config").error, PathError::BadRequest);
+    EXPECT_EQ(resolver.resolve("//./x").error, PathError::BadRequest);
 }
 
 TEST(PathResolver, ResultNeverContainsDotSegmentsOrEscapes) {
