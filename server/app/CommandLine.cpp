@@ -39,6 +39,9 @@ po::options_description describe() {
          "error log level: debug, info, warn or error")
         ("io-backend", po::value<std::string>()->value_name("NAME"),
          "Linux I/O engine: auto (io_uring, else epoll), io_uring or epoll")
+        ("service", po::value<std::string>()->value_name("ACTION"),
+         "Windows service: install (auto start, with this --config), uninstall, or run "
+         "(how the service manager starts it)")
         ("check-config,t", po::bool_switch(), "check the configuration and the root, then exit")
         ("version,v", po::bool_switch(), "print the version and exit")
         ("help,h", po::bool_switch(), "print this help and exit");
@@ -84,6 +87,22 @@ std::string check_overrides(const CommandLine& cli) {
     if (cli.log_level) {
         if (std::string why = parse_log_level(*cli.log_level, level); !why.empty()) {
             return "--log-level: " + why;
+        }
+    }
+    if (cli.service) {
+        const std::string& action = *cli.service;
+        if (action != "install" && action != "uninstall" && action != "run") {
+            return "--service: expected install, uninstall or run, not '" + action + "'";
+        }
+        const bool only_config = !cli.root && cli.listen.empty() && !cli.workers &&
+                                 !cli.access_log && !cli.log_level && !cli.io_backend &&
+                                 !cli.check_config;
+        if (action == "uninstall" && (!only_config || cli.config_path)) {
+            return "--service uninstall takes no other option";
+        }
+        if (action == "install" && !only_config) {
+            return "--service install takes only --config (put the other settings in the "
+                   "config file: the service runs with it alone)";
         }
     }
     return "";
@@ -146,8 +165,10 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     c.access_log = optional("access-log");
     c.log_level = optional("log-level");
     c.io_backend = optional("io-backend");
+    c.service = optional("service");
     if (vm.count("listen") != 0) c.listen = vm["listen"].as<std::vector<std::string>>();
     if (std::string why = check_overrides(c); !why.empty()) return usage_error(why);
+    if (c.service == "install" && c.config_path) c.config_path = from_cwd(*c.config_path);
     return r;
 }
 

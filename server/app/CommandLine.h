@@ -4,6 +4,7 @@
 //
 //   tpserve [-c FILE] [-r DIR] [-l ADDR:PORT]... [-w N|auto] [--access-log DEST]
 //           [--log-level LEVEL] [--io-backend auto|io_uring|epoll] [-t] [-v] [-h]
+//   tpserve --service install|uninstall|run [-c FILE]      (Windows)
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,9 +24,13 @@ struct CommandLine {
     std::optional<std::string> access_log;  // --access-log off|stdout|stderr|PATH
     std::optional<std::string> log_level;   // --log-level debug|info|warn|error
     std::optional<std::string> io_backend;  // --io-backend auto|io_uring|epoll
-    bool check_config = false;              // --check-config/-t: validate, report, exit
-    bool version = false;                   // --version/-v
-    bool help = false;                      // --help/-h
+    // --service install|uninstall|run (Windows). With "install" config_path
+    // is already absolute (the service starts in another directory) and no
+    // other setting is allowed: the service's command line carries only --config.
+    std::optional<std::string> service;
+    bool check_config = false;  // --check-config/-t: validate, report, exit
+    bool version = false;       // --version/-v
+    bool help = false;          // --help/-h
 };
 
 struct ParsedCommandLine {

@@ -50,6 +50,9 @@ int run_server(const config::Config& config) {
     }
     std::stop_source stop;
     auto signals = platform::watch_shutdown_signals([&stop] { stop.request_stop(); });
+    // Whoever asks for the stop (a signal, the service manager, a failed
+    // worker), the service manager hears that draining has begun.
+    const std::stop_callback stopping(stop.get_token(), [] { platform::notify_stopping(); });
 
     auto files = platform::open_document_root(config, error);
     if (!files) {
@@ -106,6 +109,7 @@ int run_server(const config::Config& config) {
         log::info(engine_line + ", root " + config.root);
         for (const std::string& url : engine->urls())
             log::info("listening on " + url);
+        platform::notify_ready();
     }
     for (std::jthread& thread : threads)
         thread.join();

@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "config/Config.h"
 #include "conn/Proactor.h"
@@ -40,20 +41,50 @@ struct EngineChoice {
 EngineChoice choose_io_engine(const config::Config& config);
 
 // Binds the listeners and prepares `workers` proactors of the chosen engine.
-std::unique_ptr<IoEngine> create_io_engine(const config::Config& config,
-                                           const EngineChoice& choice, unsigned workers,
-                                           std::string& error);
+std::unique_ptr<IoEngine> create_io_engine(const config::Config& config, const EngineChoice& choice,
+                                           unsigned workers, std::string& error);
 
 // Worker count for `workers: auto`.
 unsigned available_cores();
 
 // Calls `on_stop` (from a background thread) on the first SIGINT/SIGTERM
-// (Ctrl+C / Ctrl+Break / service stop on Windows). Construct before any
-// other thread starts.
+// (Windows: Ctrl+C / Ctrl+Break, or, under `--service run`, the service
+// manager's STOP and SHUTDOWN controls). Construct before any other thread
+// starts.
 class ShutdownSignals {
 public:
     virtual ~ShutdownSignals() = default;
 };
 std::unique_ptr<ShutdownSignals> watch_shutdown_signals(std::function<void()> on_stop);
+
+// --- Running under a service manager ----------------------------------------
+
+// What `--service install` writes into the service's command line.
+struct ServiceSettings {
+    std::string config_path;  // absolute; "" = the service starts with the defaults
+    std::string executable;   // absolute; "" = this process's own executable
+};
+
+// `tpserve --service ACTION`. "install" first calls `body` to check the
+// configuration (non-zero: nothing is installed, that code is returned),
+// then registers the service (auto start, restart on failure) to run
+// `"<exe>" --service run --config "<config>"`; "uninstall" stops it
+// (bounded wait) and removes it; "run" is the entry the service manager
+// starts: it connects to the manager, calls `body` (the server) on a service
+// thread, reporting the service's states around it, and returns body's exit
+// code. Returns the process exit code: 2 for usage or permission errors (and
+// on systems without such services: Linux uses systemd, see notify_ready), 1
+// for other failures. Messages go to stderr. Call from main() before any
+// other thread starts.
+int service_command(std::string_view action, const ServiceSettings& settings,
+                    const std::function<int()>& body);
+
+// The server is listening (notify_ready) / has begun to drain
+// (notify_stopping). Linux: "READY=1" / "STOPPING=1" to $NOTIFY_SOCKET when
+// the service manager (systemd Type=notify) set it; Windows: the service
+// status RUNNING / STOP_PENDING when started by `--service run`. Otherwise
+// nothing. Thread-safe, never throws; a failure is logged as a warning.
+void notify_ready();
+void notify_stopping();
 
 }  // namespace tpserve::platform

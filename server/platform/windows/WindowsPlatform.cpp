@@ -11,6 +11,7 @@
 #include "platform/windows/ExtensionFunctions.h"
 #include "platform/windows/IocpProactor.h"
 #include "platform/windows/WindowsFileSystem.h"
+#include "platform/windows/WindowsService.h"
 #include "platform/windows/WineDetect.h"
 #include "platform/windows/WinsockSession.h"
 
@@ -81,6 +82,18 @@ private:
     ConsoleSignals signals_;
 };
 
+// Under `--service run` the service manager's STOP / SHUTDOWN stop the
+// server; there is no console to send Ctrl+C.
+class ServiceStopGuard final : public ShutdownSignals {
+public:
+    explicit ServiceStopGuard(std::function<void()> on_stop) {
+        winservice::set_stop_handler(std::move(on_stop));
+    }
+    ~ServiceStopGuard() override { winservice::set_stop_handler(nullptr); }
+    ServiceStopGuard(const ServiceStopGuard&) = delete;
+    ServiceStopGuard& operator=(const ServiceStopGuard&) = delete;
+};
+
 }  // namespace
 
 std::unique_ptr<files::FileSystem> open_document_root(const config::Config& config,
@@ -127,6 +140,7 @@ unsigned available_cores() {
 }
 
 std::unique_ptr<ShutdownSignals> watch_shutdown_signals(std::function<void()> on_stop) {
+    if (winservice::active()) return std::make_unique<ServiceStopGuard>(std::move(on_stop));
     return std::make_unique<ConsoleGuard>(std::move(on_stop));
 }
 

@@ -161,6 +161,40 @@ TEST(CommandLine, BadConfigFilePropagates) {
     }
 }
 
+TEST(CommandLine, ServiceActions) {
+    for (const char* action : {"install", "uninstall", "run"}) {
+        const ParsedCommandLine p = parse({"--service", action});
+        EXPECT_FALSE(p.exit_code.has_value()) << action << ": " << p.message;
+        EXPECT_EQ(p.cli.service, action);
+    }
+    EXPECT_FALSE(parse({}).cli.service);
+    const ParsedCommandLine bad = parse({"--service", "start"});
+    ASSERT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.message.find("install, uninstall or run"), std::string::npos) << bad.message;
+    EXPECT_EQ(parse({"--service"}).exit_code, 2);
+}
+
+TEST(CommandLine, ServiceInstallStoresAnAbsoluteConfigPath) {
+    const ParsedCommandLine p = parse({"--service", "install", "-c", "conf/../site.yaml"});
+    ASSERT_FALSE(p.exit_code.has_value()) << p.message;
+    ASSERT_TRUE(p.cli.config_path);
+    EXPECT_TRUE(fs::path(*p.cli.config_path).is_absolute()) << *p.cli.config_path;
+    EXPECT_EQ(*p.cli.config_path, (fs::current_path() / "site.yaml").lexically_normal().string());
+    // "run" keeps the path as given: the installed command line already has it absolute.
+    EXPECT_EQ(parse({"--service", "run", "-c", "site.yaml"}).cli.config_path, "site.yaml");
+}
+
+TEST(CommandLine, ServiceInstallAndUninstallRefuseOtherSettings) {
+    const ParsedCommandLine install = parse({"--service", "install", "-r", "/srv"});
+    ASSERT_EQ(install.exit_code, 2);
+    EXPECT_NE(install.message.find("only --config"), std::string::npos) << install.message;
+    EXPECT_EQ(parse({"--service", "install", "-t"}).exit_code, 2);
+    EXPECT_EQ(parse({"--service", "uninstall", "-c", "a.yaml"}).exit_code, 2);
+    EXPECT_EQ(parse({"--service", "uninstall", "-w", "2"}).exit_code, 2);
+    // The service's own start may carry overrides, like any start.
+    EXPECT_FALSE(parse({"--service", "run", "-w", "2"}).exit_code.has_value());
+}
+
 TEST(RuntimeCheck, RootAndLogDirectories) {
     const fs::path dir =
         fs::temp_directory_path() /
