@@ -361,7 +361,7 @@ void EpollProactor::handle_event(std::uint64_t data, std::uint32_t events) {
 void EpollProactor::expire_timers() {
     if (timers_.empty()) return;
     const conn::Deadline now = conn::Clock::now();
-    for (std::uint32_t id = timers_.pop_due(now); id != DeadlineHeap::npos;
+    for (std::uint32_t id = timers_.pop_due(now); id != conn::DeadlineHeap::npos;
          id = timers_.pop_due(now)) {
         if (id < slots_.size()) {
             Slot& slot = slots_[id];

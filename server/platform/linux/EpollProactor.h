@@ -40,8 +40,8 @@
 #include <string>
 #include <vector>
 
+#include "conn/DeadlineHeap.h"
 #include "conn/Proactor.h"
-#include "platform/linux/DeadlineHeap.h"
 #include "platform/linux/Fd.h"
 
 struct epoll_event;
@@ -156,7 +156,7 @@ private:
     std::vector<std::byte> discard_;  // where lingering reads land (never read)
     std::uint32_t lingers_in_flight_ = 0;
     std::uint32_t ops_in_flight_ = 0;
-    DeadlineHeap timers_;
+    conn::DeadlineHeap timers_;
 
     conn::CompletionSink* sink_ = nullptr;
     bool use_pwait2_ = true;

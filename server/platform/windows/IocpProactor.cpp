@@ -255,7 +255,7 @@ void IocpProactor::deliver(Slot& slot, IoStatus status, std::uint64_t bytes, boo
 void IocpProactor::expire_timers() {
     if (timers_.empty()) return;
     const conn::Deadline now = conn::Clock::now();
-    for (std::uint32_t id = timers_.pop_due(now); id != TimerHeap::npos;
+    for (std::uint32_t id = timers_.pop_due(now); id != conn::DeadlineHeap::npos;
          id = timers_.pop_due(now)) {
         if (id < slots_.size()) {
             Slot& slot = slots_[id];

@@ -46,13 +46,13 @@
 #include <string>
 #include <vector>
 
+#include "conn/DeadlineHeap.h"
 #include "conn/Proactor.h"
 #include "platform/windows/AcceptorPool.h"
 #include "platform/windows/ExtensionFunctions.h"
 #include "platform/windows/IocpOps.h"
 #include "platform/windows/IocpStrategy.h"
 #include "platform/windows/OfferQueue.h"
-#include "platform/windows/TimerHeap.h"
 #include "platform/windows/UniqueHandle.h"
 
 namespace tpserve::platform {
@@ -165,7 +165,7 @@ private:
     std::vector<std::byte> discard_;  // where lingering reads land (never read)
     std::uint32_t lingers_in_flight_ = 0;
     std::uint32_t ops_in_flight_ = 0;
-    TimerHeap timers_;
+    conn::DeadlineHeap timers_;
 
     conn::CompletionSink* sink_ = nullptr;
     bool stopping_ = false;

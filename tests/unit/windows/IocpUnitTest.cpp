@@ -1,4 +1,4 @@
-// The IOCP backend's pure pieces: the deadline heap, the offer FIFO, peer
+// The IOCP backend's pure pieces: the offer FIFO, peer
 // formatting and the strategy / socket-reuse decision.
 #include <gtest/gtest.h>
 
@@ -7,63 +7,12 @@
 #include "platform/windows/IocpStrategy.h"
 #include "platform/windows/OfferQueue.h"
 #include "platform/windows/PeerFormat.h"
-#include "platform/windows/TimerHeap.h"
 #include "platform/windows/Win32.h"
 
 namespace tpserve::platform {
 namespace {
 
 using namespace std::chrono_literals;
-
-TEST(TimerHeap, PopsInDeadlineOrderAndOnlyWhenDue) {
-    TimerHeap heap(8);
-    const conn::Deadline t0 = conn::Clock::now();
-    heap.schedule(3, t0 + 30ms);
-    heap.schedule(1, t0 + 10ms);
-    heap.schedule(5, t0 + 20ms);
-    EXPECT_EQ(heap.next(), t0 + 10ms);
-    EXPECT_EQ(heap.pop_due(t0), TimerHeap::npos);
-    EXPECT_EQ(heap.pop_due(t0 + 25ms), 1u);
-    EXPECT_EQ(heap.pop_due(t0 + 25ms), 5u);
-    EXPECT_EQ(heap.pop_due(t0 + 25ms), TimerHeap::npos);
-    EXPECT_EQ(heap.pop_due(t0 + 30ms), 3u);
-    EXPECT_TRUE(heap.empty());
-}
-
-TEST(TimerHeap, RescheduleAndCancelMoveEntries) {
-    TimerHeap heap(4);
-    const conn::Deadline t0 = conn::Clock::now();
-    heap.schedule(0, t0 + 10ms);
-    heap.schedule(1, t0 + 20ms);
-    heap.schedule(0, t0 + 40ms);  // moved later
-    EXPECT_EQ(heap.next(), t0 + 20ms);
-    heap.cancel(1);
-    EXPECT_FALSE(heap.scheduled(1));
-    EXPECT_TRUE(heap.scheduled(0));
-    heap.cancel(1);  // twice is harmless
-    EXPECT_EQ(heap.pop_due(t0 + 1s), 0u);
-    EXPECT_TRUE(heap.empty());
-}
-
-TEST(TimerHeap, ManyRandomDeadlinesComeOutSorted) {
-    TimerHeap heap(200);
-    const conn::Deadline t0 = conn::Clock::now();
-    for (std::uint32_t id = 0; id < 200; ++id)
-        heap.schedule(id, t0 + std::chrono::milliseconds((id * 7919) % 1000));
-    for (std::uint32_t id = 0; id < 200; id += 3)
-        heap.cancel(id);
-    conn::Deadline last = t0;
-    std::uint32_t popped = 0;
-    for (std::uint32_t id = heap.pop_due(t0 + 2s); id != TimerHeap::npos;
-         id = heap.pop_due(t0 + 2s)) {
-        EXPECT_NE(id % 3, 0u);
-        const conn::Deadline when = t0 + std::chrono::milliseconds((id * 7919) % 1000);
-        EXPECT_GE(when, last);
-        last = when;
-        ++popped;
-    }
-    EXPECT_EQ(popped, 200u - 67u);
-}
 
 TEST(OfferQueue, OldestOfferFirstAndBounded) {
     OfferQueue queue(3);

@@ -1,5 +1,6 @@
 #pragma once
-// Per-worker deadlines for the epoll backend: an indexed binary min-heap with
+// Per-worker deadlines for the backends without kernel timeouts (epoll,
+// IOCP): an indexed binary min-heap with
 // at most one deadline per timer id. Ids are small integers chosen by the
 // owner (slot index, lingering-close index, ...), so schedule / cancel / pop
 // are O(log n) and, after construction, never allocate.
@@ -10,7 +11,7 @@
 
 #include "conn/Proactor.h"
 
-namespace tpserve::platform {
+namespace tpserve::conn {
 
 class DeadlineHeap {
 public:
@@ -45,4 +46,4 @@ private:
     std::uint32_t size_ = 0;
 };
 
-}  // namespace tpserve::platform
+}  // namespace tpserve::conn

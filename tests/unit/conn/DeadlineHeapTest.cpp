@@ -4,9 +4,9 @@
 #include <random>
 #include <vector>
 
-#include "platform/linux/DeadlineHeap.h"
+#include "conn/DeadlineHeap.h"
 
-namespace tpserve::platform {
+namespace tpserve::conn {
 namespace {
 
 using namespace std::chrono_literals;
@@ -90,4 +90,4 @@ TEST(DeadlineHeap, MatchesASortedModelUnderRandomOperations) {
 }
 
 }  // namespace
-}  // namespace tpserve::platform
+}  // namespace tpserve::conn

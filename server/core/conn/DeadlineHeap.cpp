@@ -1,11 +1,11 @@
-#include "platform/windows/TimerHeap.h"
+#include "conn/DeadlineHeap.h"
 
-namespace tpserve::platform {
+namespace tpserve::conn {
 
-TimerHeap::TimerHeap(std::uint32_t capacity)
+DeadlineHeap::DeadlineHeap(std::uint32_t capacity)
     : heap_(capacity, npos), position_(capacity, npos), when_(capacity) {}
 
-void TimerHeap::schedule(std::uint32_t id, conn::Deadline when) noexcept {
+void DeadlineHeap::schedule(std::uint32_t id, conn::Deadline when) noexcept {
     when_[id] = when;
     std::uint32_t position = position_[id];
     if (position == npos) {
@@ -19,19 +19,19 @@ void TimerHeap::schedule(std::uint32_t id, conn::Deadline when) noexcept {
     sift_down(position_[id]);
 }
 
-void TimerHeap::cancel(std::uint32_t id) noexcept {
+void DeadlineHeap::cancel(std::uint32_t id) noexcept {
     const std::uint32_t position = position_[id];
     if (position != npos) remove_at(position);
 }
 
-std::uint32_t TimerHeap::pop_due(conn::Deadline now) noexcept {
+std::uint32_t DeadlineHeap::pop_due(conn::Deadline now) noexcept {
     if (size_ == 0 || when_[heap_[0]] > now) return npos;
     const std::uint32_t id = heap_[0];
     remove_at(0);
     return id;
 }
 
-void TimerHeap::remove_at(std::uint32_t position) noexcept {
+void DeadlineHeap::remove_at(std::uint32_t position) noexcept {
     const std::uint32_t id = heap_[position];
     position_[id] = npos;
     --size_;
@@ -42,7 +42,7 @@ void TimerHeap::remove_at(std::uint32_t position) noexcept {
     sift_down(position_[moved]);
 }
 
-void TimerHeap::sift_up(std::uint32_t position) noexcept {
+void DeadlineHeap::sift_up(std::uint32_t position) noexcept {
     const std::uint32_t id = heap_[position];
     while (position > 0) {
         const std::uint32_t parent = (position - 1) / 2;
@@ -53,7 +53,7 @@ void TimerHeap::sift_up(std::uint32_t position) noexcept {
     place(position, id);
 }
 
-void TimerHeap::sift_down(std::uint32_t position) noexcept {
+void DeadlineHeap::sift_down(std::uint32_t position) noexcept {
     const std::uint32_t id = heap_[position];
     for (;;) {
         std::uint32_t child = 2 * position + 1;
@@ -66,4 +66,4 @@ void TimerHeap::sift_down(std::uint32_t position) noexcept {
     place(position, id);
 }
 
-}  // namespace tpserve::platform
+}  // namespace tpserve::conn
