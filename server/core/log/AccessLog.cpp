@@ -52,6 +52,7 @@ void report_failure(const char* what, const char* reason) noexcept {
 struct AccessLogState {
     std::uint64_t id = next_log_id();
     std::FILE* file = nullptr;  // nullptr: "off"
+    AccessFormat format = AccessFormat::Combined;
     bool owned = false;
     std::size_t max_chunks = kMinChunks;
     std::atomic<std::uint64_t> dropped{0};
@@ -214,8 +215,15 @@ AccessLog::AccessLog(Key, std::unique_ptr<AccessLogState> state) noexcept
 
 std::unique_ptr<AccessLog> AccessLog::open(const std::string& destination, std::string& error,
                                            std::size_t max_buffer_bytes) {
+    return open(destination, AccessFormat::Combined, error, max_buffer_bytes);
+}
+
+std::unique_ptr<AccessLog> AccessLog::open(const std::string& destination, AccessFormat format,
+                                           std::string& error, std::size_t max_buffer_bytes,
+                                           std::string_view software) {
     try {
         auto state = std::make_unique<AccessLogState>();
+        state->format = format;
         if (destination == "off") return std::make_unique<AccessLog>(Key{}, std::move(state));
         if (destination == "stdout") {
             state->file = stdout;
@@ -232,8 +240,23 @@ std::unique_ptr<AccessLog> AccessLog::open(const std::string& destination, std::
             }
             state->owned = true;
         }
+        // From here the AccessLog owns the file: an early return closes it.
         auto log = std::make_unique<AccessLog>(Key{}, std::move(state));
         AccessLogState& s = *log->state_;
+        if (format == AccessFormat::W3c) {
+            // Written before the writer starts, so it precedes every line. A
+            // reader of a file appended to across restarts sees where each
+            // run's lines begin, as with IIS.
+            const auto now = std::chrono::system_clock::now().time_since_epoch();
+            const std::string header =
+                w3c_header(software, std::chrono::duration_cast<std::chrono::seconds>(now).count());
+            if (std::fwrite(header.data(), 1, header.size(), s.file) != header.size() ||
+                std::fflush(s.file) != 0) {
+                error =
+                    "access log: cannot write to '" + destination + "': " + std::strerror(errno);
+                return nullptr;
+            }
+        }
         s.max_chunks = std::max(kMinChunks, max_buffer_bytes / kChunkBytes);
         s.all_chunks.reserve(s.max_chunks);
         s.free_chunks.reserve(s.max_chunks);
@@ -274,7 +297,7 @@ void AccessLog::write(const AccessRecord& record) noexcept {
     AccessLogState& s = *state_;
     if (s.file == nullptr) return;
     thread_local char line[kMaxAccessLine];
-    const std::size_t len = format_access_line(record, line);
+    const std::size_t len = format_access_line(s.format, record, line);
 
     Slot* slot = s.slot_for_this_thread();
     if (slot == nullptr) {

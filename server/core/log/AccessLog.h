@@ -14,7 +14,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
+#include "log/AccessFormat.h"
 #include "log/AccessRecord.h"
 
 namespace tpserve::log {
@@ -30,6 +32,16 @@ public:
     // destination: "off", "stdout", "stderr" or a file path (opened for append,
     // created if missing). Returns nullptr and fills `error` on failure.
     // `max_buffer_bytes` caps the memory of lines waiting for the writer.
+    // For W3c, the #Software/#Version/#Date/#Fields directives are written
+    // (and flushed) before open() returns, every time it opens a destination
+    // other than "off"; `software` is the #Software value ("tpserve 0.1.0").
+    // One AccessLog per destination: two logs on the same file interleave
+    // their chunks and, for W3c, repeat the directives.
+    static std::unique_ptr<AccessLog> open(const std::string& destination, AccessFormat format,
+                                           std::string& error,
+                                           std::size_t max_buffer_bytes = kDefaultMaxBufferBytes,
+                                           std::string_view software = "tpserve");
+    // The combined format (kept for existing callers).
     static std::unique_ptr<AccessLog> open(const std::string& destination, std::string& error,
                                            std::size_t max_buffer_bytes = kDefaultMaxBufferBytes);
 

@@ -51,20 +51,32 @@ CivilTime CivilTime::from_unix(std::int64_t unix_seconds) noexcept {
     return t;
 }
 
-void format_iso8601(std::int64_t unix_seconds, char* out) noexcept {
+namespace {
+
+// "YYYY-MM-DD<sep>hh:mm:ss": the common part of ISO 8601 and W3C timestamps.
+char* put_date_time(char* p, std::int64_t unix_seconds, char sep) noexcept {
     const CivilTime t = CivilTime::from_unix(unix_seconds);
-    char* p = put4(out, t.year);
+    p = put4(p, t.year);
     *p++ = '-';
     p = put2(p, t.month);
     *p++ = '-';
     p = put2(p, t.day);
-    *p++ = 'T';
+    *p++ = sep;
     p = put2(p, t.hour);
     *p++ = ':';
     p = put2(p, t.minute);
     *p++ = ':';
-    p = put2(p, t.second);
-    *p = 'Z';
+    return put2(p, t.second);
+}
+
+}  // namespace
+
+void format_iso8601(std::int64_t unix_seconds, char* out) noexcept {
+    *put_date_time(out, unix_seconds, 'T') = 'Z';
+}
+
+void format_w3c(std::int64_t unix_seconds, char* out) noexcept {
+    (void)put_date_time(out, unix_seconds, ' ');
 }
 
 void format_clf(std::int64_t unix_seconds, char* out) noexcept {

@@ -9,7 +9,7 @@ namespace {
 
 std::string line(const AccessRecord& r) {
     char buf[kMaxAccessLine];
-    const std::size_t n = format_access_line(r, buf);
+    const std::size_t n = format_access_line(AccessFormat::Combined, r, buf);
     EXPECT_LE(n, kMaxAccessLine);
     return std::string(buf, n);
 }
@@ -32,6 +32,18 @@ TEST(AccessLine, CombinedFormat) {
     EXPECT_EQ(line(sample()),
               "127.0.0.1 - - [25/Nov/2026:08:00:00 +0000] \"GET /index.html HTTP/1.1\" 200 1234 "
               "\"http://example.com/\" \"curl/8.0\"\n");
+}
+
+TEST(AccessLine, CombinedIgnoresTheExtendedFields) {
+    AccessRecord r = sample();
+    r.host = "example.com";
+    r.site = "main";
+    r.bytes_sent = 99999;
+    r.request_time_us = 123456;
+    r.encoding = "br";
+    r.local_ip = "127.0.0.2";
+    r.local_port = 8080;
+    EXPECT_EQ(line(r), line(sample()));
 }
 
 TEST(AccessLine, EmptyFieldsAreDashes) {

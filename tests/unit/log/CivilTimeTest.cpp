@@ -19,6 +19,19 @@ std::string clf(std::int64_t t) {
     return std::string(buf, kClfLength);
 }
 
+std::string w3c(std::int64_t t) {
+    char buf[kW3cLength];
+    format_w3c(t, buf);
+    return std::string(buf, kW3cLength);
+}
+
+TEST(CivilTime, W3cDateTime) {
+    EXPECT_EQ(w3c(0), "1970-01-01 00:00:00");
+    EXPECT_EQ(w3c(1'795'593'600), "2026-11-25 08:00:00");
+    EXPECT_EQ(w3c(1'234'567'890), "2009-02-13 23:31:30");
+    EXPECT_EQ(w3c(-1), "1969-12-31 23:59:59");
+}
+
 TEST(CivilTime, Epoch) {
     EXPECT_EQ(iso(0), "1970-01-01T00:00:00Z");
     EXPECT_EQ(clf(0), "01/Jan/1970:00:00:00 +0000");
