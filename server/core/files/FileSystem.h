@@ -3,7 +3,9 @@
 // beneath a document root without escaping it, and describe what was opened.
 // Implemented under platform/ (LinuxFileSystem, WindowsFileSystem), wired by app/.
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "plan/FileRef.h"
 
@@ -25,6 +27,14 @@ enum class OpenError : std::uint8_t {
     Forbidden,     // EACCES, EPERM, a symlink leaving the root, ...
     TooManyFiles,  // EMFILE / ENFILE
     Other,
+};
+
+// One entry of a directory listing, described as what it resolves to.
+struct DirEntry {
+    std::string name;  // the entry's own name (UTF-8), not the link target's
+    FileKind kind = FileKind::Other;
+    std::uint64_t size = 0;
+    std::int64_t mtime_sec = 0;  // seconds since the Unix epoch
 };
 
 struct OpenResult {
@@ -49,6 +59,17 @@ public:
     // ".." segments, no NUL; "" names the root itself. Directories are opened
     // too (so their kind can be reported). Never throws; thread-safe.
     [[nodiscard]] virtual OpenResult open(std::string_view relative) const = 0;
+
+    // Lists the directory `relative` (same path rules and symlink policy as
+    // open()) into `out` (appended): every entry except "." and "..", in no
+    // particular order, each with the kind/size/mtime of what it resolves to
+    // under the policy. An entry the policy cannot resolve (a link leaving the
+    // root, a dangling link, any link under Never) is omitted. Allocates (not
+    // a hot path: only std::bad_alloc can escape); thread-safe. Returns None on
+    // success, else the error open() would give; a non-directory is NotFound.
+    // On an error `out` is left as it was.
+    [[nodiscard]] virtual OpenError list(std::string_view relative,
+                                         std::vector<DirEntry>& out) const = 0;
 };
 
 }  // namespace tpserve::files

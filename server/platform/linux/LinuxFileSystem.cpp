@@ -1,5 +1,6 @@
 #include "platform/linux/LinuxFileSystem.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string_view>
 
 namespace tpserve::platform {
@@ -75,6 +77,41 @@ bool fd_path(int fd, char (&buf)[PATH_MAX]) noexcept {
     buf[n] = '\0';
     return true;
 }
+
+// The resolve flags open() uses for each policy (openat2 only).
+std::uint64_t resolve_flags(files::SymlinkPolicy policy) noexcept {
+    std::uint64_t resolve = RESOLVE_NO_MAGICLINKS;
+    switch (policy) {
+        case files::SymlinkPolicy::WithinRoot:
+            resolve |= RESOLVE_BENEATH;
+            break;
+        case files::SymlinkPolicy::Never:
+            resolve |= RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+            break;
+        case files::SymlinkPolicy::Follow:
+            break;
+    }
+    return resolve;
+}
+
+int openat2_retry(int dirfd, const char* path, int flags, std::uint64_t resolve) noexcept {
+    int fd = -1;
+    do {
+        fd = sys_openat2(dirfd, path, flags, resolve);
+    } while (fd < 0 && (errno == EAGAIN || errno == EINTR));  // EAGAIN: a racing rename
+    return fd;
+}
+
+files::FileKind kind_of(mode_t mode) noexcept {
+    if (S_ISREG(mode)) return files::FileKind::Regular;
+    if (S_ISDIR(mode)) return files::FileKind::Directory;
+    return files::FileKind::Other;
+}
+
+struct DirCloser {
+    void operator()(DIR* dir) const noexcept { ::closedir(dir); }
+};
+using DirStream = std::unique_ptr<DIR, DirCloser>;
 
 files::OpenError map_errno(int err) noexcept {
     switch (err) {
@@ -191,23 +228,59 @@ files::OpenResult LinuxFileSystem::open(std::string_view relative) const {
     return result;
 }
 
+files::OpenError LinuxFileSystem::list(std::string_view relative,
+                                       std::vector<files::DirEntry>& out) const {
+    const files::OpenResult dir = open(relative);
+    if (dir.error != files::OpenError::None) return dir.error;
+    if (dir.info.kind != files::FileKind::Directory) return files::OpenError::NotFound;
+    // closedir closes the fd it was given: give it a duplicate of ours.
+    const int dup = ::fcntl(static_cast<int>(dir.file->native()), F_DUPFD_CLOEXEC, 0);
+    if (dup < 0) return map_errno(errno);
+    const DirStream stream(::fdopendir(dup));
+    if (stream.get() == nullptr) {
+        const int err = errno;
+        ::close(dup);
+        return map_errno(err);
+    }
+    const int dir_fd = ::dirfd(stream.get());
+
+    std::string link_path(relative);
+    if (!link_path.empty()) link_path += '/';
+    const std::size_t prefix = link_path.size();
+    const std::size_t first = out.size();
+    for (;;) {
+        errno = 0;
+        const dirent* ent = ::readdir(stream.get());
+        if (ent == nullptr) {
+            if (errno == 0) break;
+            out.resize(first);  // no half listing
+            return map_errno(errno);
+        }
+        const std::string_view name(ent->d_name);
+        if (name == "." || name == "..") continue;
+        struct stat st {};
+        if (::fstatat(dir_fd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone
+        if (S_ISLNK(st.st_mode)) {
+            if (policy_ == files::SymlinkPolicy::Never) continue;
+            // Resolved from the root, as a request for it would be.
+            link_path.resize(prefix);
+            link_path += name;
+            int err = 0;
+            const FdGuard target(path_fd(link_path.c_str(), err));
+            if (target.get() < 0 || ::fstat(target.get(), &st) != 0) continue;
+        }
+        files::DirEntry& entry = out.emplace_back();
+        entry.name = name;
+        entry.kind = kind_of(st.st_mode);
+        entry.size = static_cast<std::uint64_t>(st.st_size);
+        entry.mtime_sec = st.st_mtim.tv_sec;
+    }
+    return files::OpenError::None;
+}
+
 int LinuxFileSystem::open_fd(const char* path, int& err) const noexcept {
     if (!use_openat2_) return open_fallback(path, err);
-    std::uint64_t resolve = RESOLVE_NO_MAGICLINKS;
-    switch (policy_) {
-        case files::SymlinkPolicy::WithinRoot:
-            resolve |= RESOLVE_BENEATH;
-            break;
-        case files::SymlinkPolicy::Never:
-            resolve |= RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
-            break;
-        case files::SymlinkPolicy::Follow:
-            break;
-    }
-    int fd = -1;
-    do {
-        fd = sys_openat2(root_fd_, path, kOpenFlags, resolve);
-    } while (fd < 0 && (errno == EAGAIN || errno == EINTR));  // EAGAIN: a racing rename
+    const int fd = openat2_retry(root_fd_, path, kOpenFlags, resolve_flags(policy_));
     if (fd >= 0) return fd;
     err = errno;
     // RESOLVE_BENEATH refuses absolute links and links through "..", even
@@ -216,6 +289,35 @@ int LinuxFileSystem::open_fd(const char* path, int& err) const noexcept {
         return open_checked_beneath(path, err);
     }
     return -1;
+}
+
+// What open_fd resolves, as an O_PATH fd: the same policy, but nothing is
+// opened for real and any kind of file is accepted.
+int LinuxFileSystem::path_fd(const char* path, int& err) const noexcept {
+    constexpr int kPathFlags = O_PATH | O_CLOEXEC;
+    int fd = -1;
+    if (use_openat2_) {
+        fd = openat2_retry(root_fd_, path, kPathFlags, resolve_flags(policy_));
+        if (fd >= 0) return fd;
+        err = errno;
+        if (err == EXDEV && policy_ == files::SymlinkPolicy::WithinRoot) {
+            return beneath_path_fd(path, err);
+        }
+        return -1;
+    }
+    switch (policy_) {
+        case files::SymlinkPolicy::WithinRoot:
+            return beneath_path_fd(path, err);
+        case files::SymlinkPolicy::Never:
+            // list() never resolves a link under Never; refuse rather than walk.
+            err = ELOOP;
+            return -1;
+        case files::SymlinkPolicy::Follow:
+            break;
+    }
+    fd = ::openat(root_fd_, path, kPathFlags);
+    if (fd < 0) err = errno;
+    return fd;
 }
 
 int LinuxFileSystem::open_fallback(const char* path, int& err) const noexcept {
@@ -232,10 +334,9 @@ int LinuxFileSystem::open_fallback(const char* path, int& err) const noexcept {
     return fd;
 }
 
-// Opened O_PATH first, so nothing outside the root, and no device, is ever
-// really opened (opening some devices has side effects); then the O_PATH fd
-// is reopened through /proc, which yields the very same inode.
-int LinuxFileSystem::open_checked_beneath(const char* path, int& err) const noexcept {
+// The O_PATH fd of `path` if where it really lands (/proc/self/fd) is the
+// root or beneath it; EXDEV otherwise.
+int LinuxFileSystem::beneath_path_fd(const char* path, int& err) const noexcept {
     FdGuard where(::openat(root_fd_, path, O_PATH | O_CLOEXEC));
     if (where.get() < 0) {
         err = errno;
@@ -255,6 +356,15 @@ int LinuxFileSystem::open_checked_beneath(const char* path, int& err) const noex
         err = EXDEV;
         return -1;
     }
+    return where.release();
+}
+
+// Opened O_PATH first, so nothing outside the root, and no device, is ever
+// really opened (opening some devices has side effects); then the O_PATH fd
+// is reopened through /proc, which yields the very same inode.
+int LinuxFileSystem::open_checked_beneath(const char* path, int& err) const noexcept {
+    FdGuard where(beneath_path_fd(path, err));
+    if (where.get() < 0) return -1;
     struct stat st {};
     if (::fstat(where.get(), &st) != 0) {
         err = errno;

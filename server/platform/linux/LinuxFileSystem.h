@@ -48,6 +48,16 @@ public:
     // a time with O_NOFOLLOW; Follow = openat.
     [[nodiscard]] files::OpenResult open(std::string_view relative) const override;
 
+    // See files::FileSystem. The directory is opened with open() (so the
+    // same policy and errors apply) and read with readdir. An entry that is
+    // not a link is described by fstatat on that directory; a link is
+    // resolved from the root as open() would resolve "relative/name", but
+    // O_PATH (nothing is really opened, so a device link has no side
+    // effect), and omitted if that fails. Under Never every link is omitted.
+    // FIFOs, sockets and devices are listed as FileKind::Other.
+    [[nodiscard]] files::OpenError list(std::string_view relative,
+                                        std::vector<files::DirEntry>& out) const override;
+
     [[nodiscard]] bool uses_openat2() const noexcept { return use_openat2_; }
 
     // Only open_root can make the key; the constructor is public for make_unique.
@@ -60,6 +70,8 @@ public:
 
 private:
     [[nodiscard]] int open_fd(const char* path, int& err) const noexcept;
+    [[nodiscard]] int path_fd(const char* path, int& err) const noexcept;
+    [[nodiscard]] int beneath_path_fd(const char* path, int& err) const noexcept;
     [[nodiscard]] int open_fallback(const char* path, int& err) const noexcept;
     [[nodiscard]] int open_walk_nofollow(const char* path, int& err) const noexcept;
     [[nodiscard]] int open_checked_beneath(const char* path, int& err) const noexcept;

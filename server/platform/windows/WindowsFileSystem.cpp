@@ -1,10 +1,13 @@
 #include "platform/windows/WindowsFileSystem.h"
 
 #include <array>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "platform/windows/Win32.h"
 #include "platform/windows/WinPath.h"
+#include "platform/windows/WineDetect.h"
 
 namespace tpserve::platform {
 
@@ -15,6 +18,9 @@ constexpr DWORD kShare = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
 // nothing extra unless the process has SeBackupPrivilege *enabled*.
 constexpr DWORD kFlags =
     FILE_FLAG_OVERLAPPED | FILE_FLAG_SEQUENTIAL_SCAN | FILE_FLAG_BACKUP_SEMANTICS;
+// list() reads the directory synchronously: an overlapped handle may answer
+// a directory query with ERROR_IO_PENDING.
+constexpr DWORD kListFlags = FILE_FLAG_BACKUP_SEMANTICS;
 
 class HandleFile final : public plan::OpenFile {
 public:
@@ -27,9 +33,8 @@ private:
     UniqueHandle handle_;
 };
 
-HANDLE open_handle(const wchar_t* path, DWORD extra_flags) noexcept {
-    return ::CreateFileW(path, GENERIC_READ, kShare, nullptr, OPEN_EXISTING, kFlags | extra_flags,
-                         nullptr);
+HANDLE open_handle(const wchar_t* path, DWORD flags) noexcept {
+    return ::CreateFileW(path, GENERIC_READ, kShare, nullptr, OPEN_EXISTING, flags, nullptr);
 }
 
 // The handle's final path without "\\?\", into `buf`; empty on failure.
@@ -38,6 +43,18 @@ std::wstring_view final_path(HANDLE handle, wchar_t* buf, DWORD capacity) noexce
         ::GetFinalPathNameByHandleW(handle, buf, capacity, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
     if (n == 0 || n >= capacity) return {};
     return winpath::strip_long_prefix(std::wstring_view(buf, n));
+}
+
+// A directory record's name as UTF-8; false if it is not valid UTF-16.
+bool record_name(const FILE_ID_BOTH_DIR_INFO& record, std::string& name) {
+    const auto* wide = record.FileName;
+    const int wide_len = static_cast<int>(record.FileNameLength / sizeof(wchar_t));
+    const int n = ::WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, wide, wide_len, nullptr, 0,
+                                        nullptr, nullptr);
+    if (n <= 0) return false;
+    name.resize(static_cast<std::size_t>(n));
+    return ::WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, wide, wide_len, name.data(), n,
+                                 nullptr, nullptr) == n;
 }
 
 std::string win32_message(DWORD error) {
@@ -111,16 +128,23 @@ WindowsFileSystem::WindowsFileSystem(Key /*key*/, UniqueHandle root, std::wstrin
 
 files::OpenResult WindowsFileSystem::open(std::string_view relative) const {
     files::OpenResult result;
+    UniqueHandle handle;
+    result.error = open_checked(relative, true, handle, result.info);
+    if (result.error == files::OpenError::None) {
+        result.file = std::make_shared<const HandleFile>(std::move(handle));
+    }
+    return result;
+}
+
+files::OpenError WindowsFileSystem::open_checked(std::string_view relative, bool overlapped,
+                                                 UniqueHandle& handle,
+                                                 files::FileInfo& out) const noexcept {
     if (relative.find_first_of("\\:") != std::string_view::npos) {
-        result.error = files::OpenError::NotFound;
-        return result;
+        return files::OpenError::NotFound;
     }
     std::array<wchar_t, kMaxPath> path;
     const std::size_t root_len = root_join_.size();
-    if (root_len + 2 > path.size()) {
-        result.error = files::OpenError::NotFound;
-        return result;
-    }
+    if (root_len + 2 > path.size()) return files::OpenError::NotFound;
     root_join_.copy(path.data(), root_len);
     std::size_t len = root_len;
     if (relative.empty()) {
@@ -129,10 +153,7 @@ files::OpenResult WindowsFileSystem::open(std::string_view relative) const {
         path[len++] = L'\\';
         const std::ptrdiff_t n =
             winpath::utf8_to_wide(relative, path.data() + len, path.size() - len - 1);
-        if (n < 0) {
-            result.error = files::OpenError::NotFound;  // invalid UTF-8, or too long
-            return result;
-        }
+        if (n < 0) return files::OpenError::NotFound;  // invalid UTF-8, or too long
         for (std::size_t i = len; i < len + static_cast<std::size_t>(n); ++i) {
             if (path[i] == L'/') path[i] = L'\\';
         }
@@ -140,61 +161,109 @@ files::OpenResult WindowsFileSystem::open(std::string_view relative) const {
     }
     path[len] = L'\0';
 
+    const DWORD flags = overlapped ? kFlags : kListFlags;
     const bool never = policy_ == files::SymlinkPolicy::Never;
     if (never) {
         const files::OpenError walk = check_components(path.data(), root_len, len);
-        if (walk != files::OpenError::None) {
-            result.error = walk;
-            return result;
-        }
+        if (walk != files::OpenError::None) return walk;
     }
-    UniqueHandle handle(open_handle(path.data(), never ? FILE_FLAG_OPEN_REPARSE_POINT : 0));
-    if (!handle) {
-        result.error = map_open_error(::GetLastError());
-        return result;
-    }
+    handle.reset(open_handle(path.data(), never ? flags | FILE_FLAG_OPEN_REPARSE_POINT : flags));
+    if (!handle) return map_open_error(::GetLastError());
     // Devices, pipes and consoles cannot be sent by TransmitFile, and opening
     // them is already as far as we go.
-    if (::GetFileType(handle.get()) != FILE_TYPE_DISK) {
-        result.error = files::OpenError::Forbidden;
-        return result;
-    }
+    if (::GetFileType(handle.get()) != FILE_TYPE_DISK) return files::OpenError::Forbidden;
     BY_HANDLE_FILE_INFORMATION info{};
     if (!::GetFileInformationByHandle(handle.get(), &info)) {
-        result.error = map_open_error(::GetLastError());
-        return result;
+        return map_open_error(::GetLastError());
     }
     if (never && (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) {
         FILE_ATTRIBUTE_TAG_INFO tag{};
         if (!::GetFileInformationByHandleEx(handle.get(), FileAttributeTagInfo, &tag, sizeof tag) ||
             IsReparseTagNameSurrogate(tag.ReparseTag)) {
-            result.error = files::OpenError::Forbidden;
-            return result;
+            return files::OpenError::Forbidden;
         }
         // A data reparse point (dedup, cloud placeholder): its bytes are the file's.
-        handle.reset(open_handle(path.data(), 0));
+        handle.reset(open_handle(path.data(), flags));
         if (!handle || !::GetFileInformationByHandle(handle.get(), &info)) {
-            result.error = map_open_error(::GetLastError());
-            return result;
+            return map_open_error(::GetLastError());
         }
     }
     if (policy_ != files::SymlinkPolicy::Follow && !lands_beneath_root(handle.get())) {
-        result.error = files::OpenError::Forbidden;
-        return result;
+        return files::OpenError::Forbidden;
     }
-    result.info.kind = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0
-                           ? files::FileKind::Directory
-                           : files::FileKind::Regular;
-    result.info.size = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
+    out.kind = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0 ? files::FileKind::Directory
+                                                                       : files::FileKind::Regular;
+    out.size = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
     const winpath::UnixTime mtime = winpath::filetime_to_unix(
         (static_cast<std::uint64_t>(info.ftLastWriteTime.dwHighDateTime) << 32) |
         info.ftLastWriteTime.dwLowDateTime);
-    result.info.mtime_sec = mtime.sec;
-    result.info.mtime_nsec = mtime.nsec;
-    result.info.inode =
-        (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
-    result.file = std::make_shared<const HandleFile>(std::move(handle));
-    return result;
+    out.mtime_sec = mtime.sec;
+    out.mtime_nsec = mtime.nsec;
+    out.inode = (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
+    return files::OpenError::None;
+}
+
+files::OpenError WindowsFileSystem::list(std::string_view relative,
+                                         std::vector<files::DirEntry>& out) const {
+    UniqueHandle dir;
+    files::FileInfo info;
+    const files::OpenError error = open_checked(relative, false, dir, info);
+    if (error != files::OpenError::None) return error;
+    if (info.kind != files::FileKind::Directory) return files::OpenError::NotFound;
+
+    // The records hold LARGE_INTEGERs: 8-byte alignment.
+    std::vector<std::uint64_t> buffer(64 * 1024 / sizeof(std::uint64_t));
+    const auto buffer_bytes = static_cast<DWORD>(buffer.size() * sizeof(std::uint64_t));
+    std::string child(relative);
+    if (!child.empty()) child += '/';
+    const std::size_t prefix = child.size();
+    const std::size_t first = out.size();
+    std::string name;
+    // Windows marks every symlink and junction as a reparse point, so other
+    // entries need no check. Wine shows a host symlink as the file it points
+    // to, with no such mark, while open() still refuses it by its final path:
+    // there, every entry is checked as open() would check it.
+    const bool verify_all = policy_ != files::SymlinkPolicy::Follow && running_under_wine();
+    for (;;) {
+        if (!::GetFileInformationByHandleEx(dir.get(), FileIdBothDirectoryInfo, buffer.data(),
+                                            buffer_bytes)) {
+            const DWORD last = ::GetLastError();
+            if (last == ERROR_NO_MORE_FILES) break;
+            out.resize(first);  // no half listing
+            return map_open_error(last);
+        }
+        const auto* bytes = reinterpret_cast<const unsigned char*>(buffer.data());
+        for (std::size_t offset = 0;;) {
+            const auto& record = *reinterpret_cast<const FILE_ID_BOTH_DIR_INFO*>(bytes + offset);
+            if (record_name(record, name) && name != "." && name != "..") {
+                files::DirEntry entry;
+                if (verify_all || (record.FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) {
+                    // Judged as a request for it would be, target and all.
+                    child.resize(prefix);
+                    child += name;
+                    UniqueHandle target;
+                    files::FileInfo resolved;
+                    if (open_checked(child, false, target, resolved) == files::OpenError::None) {
+                        entry = {name, resolved.kind, resolved.size, resolved.mtime_sec};
+                        out.push_back(std::move(entry));
+                    }
+                } else {
+                    entry.name = name;
+                    entry.kind = (record.FileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0
+                                     ? files::FileKind::Directory
+                                     : files::FileKind::Regular;
+                    entry.size = static_cast<std::uint64_t>(record.EndOfFile.QuadPart);
+                    entry.mtime_sec = winpath::filetime_to_unix(
+                                          static_cast<std::uint64_t>(record.LastWriteTime.QuadPart))
+                                          .sec;
+                    out.push_back(std::move(entry));
+                }
+            }
+            if (record.NextEntryOffset == 0) break;
+            offset += record.NextEntryOffset;
+        }
+    }
+    return files::OpenError::None;
 }
 
 // Every directory between the root and the last component; the last one is

@@ -4,6 +4,7 @@
 // checked by where the handle really landed (GetFinalPathNameByHandleW).
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "files/FileSystem.h"
 #include "platform/windows/UniqueHandle.h"
@@ -45,6 +46,19 @@ public:
     // kMaxPath UTF-16 units are NotFound.
     [[nodiscard]] files::OpenResult open(std::string_view relative) const override;
 
+    // See files::FileSystem. The directory is opened exactly as open() opens
+    // it (same policy, same errors) but without FILE_FLAG_OVERLAPPED, and read
+    // with GetFileInformationByHandleEx(FileIdBothDirectoryInfo). An entry
+    // that is not a reparse point is described from its directory record; a
+    // reparse point (symlink, junction, mount point, or a data one such as a
+    // cloud file) is resolved with open("relative/name"), so it gets what a
+    // request for it would get, and is omitted if that fails (under Wine,
+    // which hides host symlinks, every entry is, unless the policy is Follow).
+    // Names that are not valid UTF-16 (unpaired surrogates) cannot be
+    // requested: omitted.
+    [[nodiscard]] files::OpenError list(std::string_view relative,
+                                        std::vector<files::DirEntry>& out) const override;
+
     // The root's final path without "\\?\" (e.g. "C:\www"), for the log.
     [[nodiscard]] const std::wstring& root_final() const noexcept { return root_final_; }
 
@@ -59,6 +73,10 @@ public:
                       files::SymlinkPolicy policy) noexcept;
 
 private:
+    // open() without the OpenFile: the policy-checked handle and its info.
+    [[nodiscard]] files::OpenError open_checked(std::string_view relative, bool overlapped,
+                                                UniqueHandle& handle,
+                                                files::FileInfo& info) const noexcept;
     [[nodiscard]] files::OpenError check_components(wchar_t* path, std::size_t root_len,
                                                     std::size_t len) const noexcept;
     [[nodiscard]] bool lands_beneath_root(void* handle) const noexcept;

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "files/FileSystem.h"
 
@@ -35,6 +36,25 @@ public:
         result.info = it->second;
         result.file = std::make_shared<Handle>(static_cast<std::intptr_t>(it->second.inode));
         return result;
+    }
+
+    // The direct children of `relative` (which must have been added with
+    // add_dir, "" included), in map order; forbidden children are listed too,
+    // as a mode-000 file would be on disk.
+    files::OpenError list(std::string_view relative,
+                          std::vector<files::DirEntry>& out) const override {
+        const files::OpenResult dir = open(relative);
+        if (dir.error != files::OpenError::None) return dir.error;
+        if (dir.info.kind != files::FileKind::Directory) return files::OpenError::NotFound;
+        const std::string prefix = relative.empty() ? std::string() : std::string(relative) + "/";
+        for (auto it = entries_.lower_bound(prefix);
+             it != entries_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+            const std::string name = it->first.substr(prefix.size());
+            if (name.empty() || name.find('/') != std::string::npos) continue;
+            out.push_back(
+                files::DirEntry{name, it->second.kind, it->second.size, it->second.mtime_sec});
+        }
+        return files::OpenError::None;
     }
 
 private:

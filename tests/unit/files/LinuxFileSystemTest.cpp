@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -194,6 +196,138 @@ TEST_P(LinuxFileSystemTest, FileRefClosesTheDescriptor) {
     copy.reset();
     EXPECT_EQ(::fcntl(fd, F_GETFD), -1);
     EXPECT_EQ(errno, EBADF);
+}
+
+// What list() reports for one name: a kind letter (F, D, O) or '-' for omitted.
+struct ListCase {
+    const char* name;
+    char within_root;
+    char never;
+    char follow;
+};
+
+// The root of TempTree; link_proc is checked separately (openat2 refuses the
+// magic link even with Follow, the fallback follows it).
+const std::vector<ListCase> kRootListing = {
+    {"index.html", 'F', 'F', 'F'},
+    {"sub", 'D', 'D', 'D'},
+    {"noread.txt", 'F', 'F', 'F'},  // listed even though it cannot be read
+    {"fifo", 'O', 'O', 'O'},
+    {"link_inside", 'F', '-', 'F'},
+    {"link_inside_abs", 'F', '-', 'F'},
+    {"link_dir_inside", 'D', '-', 'D'},
+    {"link_out_and_back", 'F', '-', 'F'},
+    {"link_out_abs", '-', '-', 'F'},
+    {"link_out_rel", '-', '-', 'F'},
+    {"link_dir_out", '-', '-', 'D'},
+    {"link_dir_out_abs", '-', '-', 'D'},
+    {"link_fs_root", '-', '-', 'D'},
+    {"link_fifo_out", '-', '-', 'O'},
+    {"dangling", '-', '-', '-'},
+    {"loop", '-', '-', '-'},
+};
+
+char letter(FileKind kind) {
+    return kind == FileKind::Regular ? 'F' : kind == FileKind::Directory ? 'D' : 'O';
+}
+
+std::map<std::string, files::DirEntry> by_name(const std::vector<files::DirEntry>& entries) {
+    std::map<std::string, files::DirEntry> map;
+    for (const files::DirEntry& e : entries) {
+        EXPECT_TRUE(map.emplace(e.name, e).second) << "listed twice: " << e.name;
+    }
+    return map;
+}
+
+TEST_P(LinuxFileSystemTest, ListRootFollowsThePolicy) {
+    const auto [policy, backend] = GetParam();
+    const auto fs = open(policy, backend);
+    ASSERT_NE(fs, nullptr);
+    std::vector<files::DirEntry> entries;
+    ASSERT_EQ(fs->list("", entries), OpenError::None);
+    auto listed = by_name(entries);
+    EXPECT_EQ(listed.count("."), 0u);
+    EXPECT_EQ(listed.count(".."), 0u);
+    for (const ListCase& c : kRootListing) {
+        const char want = policy == SymlinkPolicy::WithinRoot ? c.within_root
+                          : policy == SymlinkPolicy::Never    ? c.never
+                                                              : c.follow;
+        const auto it = listed.find(c.name);
+        EXPECT_EQ(it == listed.end() ? '-' : letter(it->second.kind), want) << c.name;
+        listed.erase(c.name);
+    }
+    const auto proc = listed.find("link_proc");
+    if (policy != SymlinkPolicy::Follow) {
+        EXPECT_EQ(proc, listed.end());
+    } else if (proc != listed.end()) {
+        EXPECT_EQ(backend, Backend::Fallback) << "openat2 refuses magic links";
+        EXPECT_EQ(proc->second.size, std::string(kSecret).size());
+    }
+    listed.erase("link_proc");
+    for (const char* special : {"socket", "device"}) {
+        const bool made = special[0] == 's' ? tree_.has_socket() : tree_.has_device();
+        const auto it = listed.find(special);
+        EXPECT_EQ(it == listed.end() ? '-' : letter(it->second.kind), made ? 'O' : '-') << special;
+        listed.erase(special);
+    }
+    for (const auto& [name, entry] : listed) {
+        ADD_FAILURE() << "unexpected entry: " << name;
+    }
+}
+
+TEST_P(LinuxFileSystemTest, ListDescribesWhatEntriesResolveTo) {
+    const auto [policy, backend] = GetParam();
+    const auto fs = open(policy, backend);
+    ASSERT_NE(fs, nullptr);
+    std::vector<files::DirEntry> entries;
+    ASSERT_EQ(fs->list("sub", entries), OpenError::None);
+    auto listed = by_name(entries);
+    ASSERT_EQ(listed.count("file.txt"), 1u);
+    struct stat st {};
+    ASSERT_EQ(::stat((tree_.root() + "/sub/file.txt").c_str(), &st), 0);
+    EXPECT_EQ(listed["file.txt"].kind, FileKind::Regular);
+    EXPECT_EQ(listed["file.txt"].size, static_cast<std::uint64_t>(st.st_size));
+    EXPECT_EQ(listed["file.txt"].mtime_sec, st.st_mtim.tv_sec);
+    ASSERT_EQ(listed.count("deeper"), 1u);
+    EXPECT_EQ(listed["deeper"].kind, FileKind::Directory);
+    // A link gets its target's size, not the link's own (the length of its text).
+    if (policy == SymlinkPolicy::Never) {
+        EXPECT_EQ(listed.count("link_up_in"), 0u);
+    } else {
+        ASSERT_EQ(listed.count("link_up_in"), 1u);
+        EXPECT_EQ(listed["link_up_in"].kind, FileKind::Regular);
+        EXPECT_EQ(listed["link_up_in"].size, std::string("<h1>hello</h1>\n").size());
+    }
+    EXPECT_EQ(listed.count("link_out_rel2"), policy == SymlinkPolicy::Follow ? 1u : 0u);
+    // Appends: a second listing adds to what is there.
+    const std::size_t before = entries.size();
+    ASSERT_EQ(fs->list("sub/deeper", entries), OpenError::None);
+    ASSERT_EQ(entries.size(), before + 1);
+    EXPECT_EQ(entries.back().name, "x.txt");
+}
+
+TEST_P(LinuxFileSystemTest, ListErrorsAreOpensErrors) {
+    const auto [policy, backend] = GetParam();
+    const auto fs = open(policy, backend);
+    ASSERT_NE(fs, nullptr);
+    std::vector<files::DirEntry> entries;
+    EXPECT_EQ(fs->list("missing", entries), OpenError::NotFound);
+    EXPECT_EQ(fs->list("index.html", entries), OpenError::NotFound);  // not a directory
+    EXPECT_EQ(fs->list("sub/file.txt/x", entries), OpenError::NotFound);
+    EXPECT_EQ(fs->list("fifo", entries), OpenError::Forbidden);
+    EXPECT_TRUE(entries.empty());
+    EXPECT_EQ(fs->list("link_dir_out", entries),
+              policy == SymlinkPolicy::Follow ? OpenError::None : OpenError::Forbidden);
+    entries.clear();
+    const OpenError inside = fs->list("link_dir_inside", entries);
+    if (policy == SymlinkPolicy::Never) {
+        EXPECT_EQ(inside, OpenError::Forbidden);
+        EXPECT_TRUE(entries.empty());
+    } else {
+        EXPECT_EQ(inside, OpenError::None);
+        EXPECT_TRUE(std::any_of(entries.begin(), entries.end(),
+                                [](const files::DirEntry& e) { return e.name == "file.txt"; }));
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(

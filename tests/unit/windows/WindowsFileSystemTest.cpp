@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "TestDir.h"
 
@@ -225,6 +227,103 @@ TEST_F(WindowsFileSystemTest, LinkInsideTheRootIsRefusedOnlyByNever) {
     }
     EXPECT_EQ(open_fs(SymlinkPolicy::WithinRoot)->open("inner.txt").error, OpenError::None);
     EXPECT_EQ(open_fs(SymlinkPolicy::Never)->open("inner.txt").error, OpenError::Forbidden);
+}
+
+std::map<std::string, files::DirEntry> listing(const WindowsFileSystem& fs,
+                                               std::string_view relative) {
+    std::vector<files::DirEntry> entries;
+    EXPECT_EQ(fs.list(relative, entries), OpenError::None) << relative;
+    std::map<std::string, files::DirEntry> map;
+    for (const files::DirEntry& e : entries) {
+        EXPECT_TRUE(map.emplace(e.name, e).second) << "listed twice: " << e.name;
+    }
+    return map;
+}
+
+TEST_F(WindowsFileSystemTest, ListDescribesEntriesLikeOpen) {
+    ASSERT_TRUE(dir_.write(L"www\\caf\u00e9.txt", "utf"));
+    auto fs = open_fs(SymlinkPolicy::WithinRoot);
+    ASSERT_NE(fs, nullptr);
+    auto root = listing(*fs, "");
+    EXPECT_EQ(root.size(), 4u);
+    EXPECT_EQ(root.count("."), 0u);
+    EXPECT_EQ(root.count(".."), 0u);
+    for (const char* name : {"a.txt", "b.txt", "sub", "caf\xc3\xa9.txt"}) {
+        ASSERT_EQ(root.count(name), 1u) << name;
+        const auto opened = fs->open(name);
+        ASSERT_EQ(opened.error, OpenError::None) << name;
+        EXPECT_EQ(root[name].kind, opened.info.kind) << name;
+        EXPECT_EQ(root[name].mtime_sec, opened.info.mtime_sec) << name;
+        if (opened.info.kind == FileKind::Regular) {
+            EXPECT_EQ(root[name].size, opened.info.size) << name;
+        }
+    }
+    EXPECT_EQ(root["a.txt"].size, 1234u);
+    EXPECT_EQ(root["sub"].kind, FileKind::Directory);
+
+    std::vector<files::DirEntry> entries = {files::DirEntry{"kept", FileKind::Other, 0, 0}};
+    ASSERT_EQ(fs->list("sub", entries), OpenError::None);
+    ASSERT_EQ(entries.size(), 2u) << "appends";
+    EXPECT_EQ(entries[0].name, "kept");
+    EXPECT_EQ(entries[1].name, "c.txt");
+    EXPECT_EQ(entries[1].size, 3u);
+}
+
+TEST_F(WindowsFileSystemTest, ListErrorsAreOpensErrors) {
+    auto fs = open_fs(SymlinkPolicy::Never);
+    ASSERT_NE(fs, nullptr);
+    std::vector<files::DirEntry> entries;
+    EXPECT_EQ(fs->list("missing", entries), OpenError::NotFound);
+    EXPECT_EQ(fs->list("a.txt", entries), OpenError::NotFound);  // not a directory
+    EXPECT_EQ(fs->list("a.txt/x", entries), OpenError::NotFound);
+    EXPECT_EQ(fs->list("sub:stream", entries), OpenError::NotFound);
+    EXPECT_EQ(fs->list("sub\\", entries), OpenError::NotFound);
+    EXPECT_TRUE(entries.empty());
+}
+
+TEST_F(WindowsFileSystemTest, ListReadsMoreThanOneBufferOfRecords) {
+    // About 220 bytes a record: 400 of them need several 64 KiB queries.
+    ASSERT_TRUE(dir_.mkdir(L"www\\many"));
+    const std::wstring pad(56, L'x');
+    for (int i = 0; i < 400; ++i) {
+        ASSERT_TRUE(dir_.write(L"www\\many\\" + std::to_wstring(1000 + i) + pad, "z"));
+    }
+    auto fs = open_fs(SymlinkPolicy::WithinRoot);
+    ASSERT_NE(fs, nullptr);
+    const auto many = listing(*fs, "many");
+    EXPECT_EQ(many.size(), 400u);
+    EXPECT_EQ(many.count("1000" + std::string(56, 'x')), 1u);
+    EXPECT_EQ(many.count("1399" + std::string(56, 'x')), 1u);
+}
+
+TEST_F(WindowsFileSystemTest, ListAppliesThePolicyToLinks) {
+    ASSERT_TRUE(dir_.mkdir(L"outside"));
+    if (!make_link(L"www\\escape.txt", dir_ / L"secret.txt", false) ||
+        !make_link(L"www\\inner.txt", dir_ / L"www\\b.txt", false) ||
+        !make_link(L"www\\out", dir_ / L"outside", true) ||
+        !make_link(L"www\\dangling.txt", dir_ / L"missing.txt", false)) {
+        GTEST_SKIP()
+            << "no symbolic link could be made here (Wine 8: CreateSymbolicLinkW is a stub)";
+    }
+    auto within = listing(*open_fs(SymlinkPolicy::WithinRoot), "");
+    EXPECT_EQ(within.count("escape.txt"), 0u);
+    EXPECT_EQ(within.count("out"), 0u);
+    EXPECT_EQ(within.count("dangling.txt"), 0u);
+    ASSERT_EQ(within.count("inner.txt"), 1u);
+    EXPECT_EQ(within["inner.txt"].size, 3u) << "the target's size";
+
+    const auto never = listing(*open_fs(SymlinkPolicy::Never), "");
+    for (const char* link : {"escape.txt", "inner.txt", "out", "dangling.txt"}) {
+        EXPECT_EQ(never.count(link), 0u) << link;
+    }
+    EXPECT_EQ(never.count("a.txt"), 1u);
+
+    auto follow = listing(*open_fs(SymlinkPolicy::Follow), "");
+    ASSERT_EQ(follow.count("escape.txt"), 1u);
+    EXPECT_EQ(follow["escape.txt"].size, 16u);
+    ASSERT_EQ(follow.count("out"), 1u);
+    EXPECT_EQ(follow["out"].kind, FileKind::Directory);
+    EXPECT_EQ(follow.count("dangling.txt"), 0u);
 }
 
 TEST(MapOpenError, WindowsErrorsMapToCoreErrors) {
