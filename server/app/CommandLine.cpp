@@ -173,11 +173,19 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
 }
 
 config::Config build_config(const CommandLine& cli) {
-    config::Config cfg = cli.config_path ? load_config_file(*cli.config_path) : config::Config{};
+    config::Config cfg;
+    if (cli.config_path) cfg = load_config_file(*cli.config_path);
     if (std::string why = check_overrides(cli); !why.empty()) {
         throw ConfigError(kCommandLine, 0, 0, why);
     }
-    if (cli.root) cfg.root = from_cwd(*cli.root);
+    if (cli.root) {
+        // The top-level root is every site's default: sites that name their
+        // own root keep it.
+        cfg.root = from_cwd(*cli.root);
+        for (config::Site& site : cfg.sites) {
+            if (!site.root_set) site.root = cfg.root;
+        }
+    }
     if (!cli.listen.empty()) {
         cfg.listen.clear();
         for (const std::string& l : cli.listen) {
@@ -194,6 +202,9 @@ config::Config build_config(const CommandLine& cli) {
     if (cli.access_log) {
         const std::string& a = *cli.access_log;
         cfg.log.access = (a == "off" || a == "stdout" || a == "stderr") ? a : from_cwd(a);
+        for (config::Site& site : cfg.sites) {
+            if (!site.access_log_set) site.access_log = cfg.log.access;
+        }
     }
     if (cli.log_level) parse_log_level(*cli.log_level, cfg.log.level);
     if (cli.io_backend) parse_io_backend(*cli.io_backend, cfg.io.backend);

@@ -12,7 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "app/SiteParsers.h"
 #include "app/ValueParsers.h"
+#include "http/ByteRanges.h"
 
 namespace tpserve::app {
 
@@ -22,16 +24,27 @@ namespace fs = std::filesystem;
 using Keys = std::span<const std::string_view>;
 
 constexpr std::string_view kTopKeys[] = {
-    "listen", "workers", "root",     "index", "serve_hidden", "symlinks", "server_header",
-    "mime",   "limits",  "timeouts", "io",    "windows",      "log"};
+    "listen",   "workers", "root",          "index",    "serve_hidden",
+    "symlinks", "listing", "error_pages",   "fallback", "precompressed",
+    "headers",  "sites",   "server_header", "mime",     "limits",
+    "timeouts", "io",      "windows",       "log"};
+// The keys a site may set for itself (the top-level ones are their defaults).
+constexpr std::string_view kSiteKeys[] = {"hosts",        "default",       "root",    "index",
+                                          "serve_hidden", "symlinks",      "listing", "error_pages",
+                                          "fallback",     "precompressed", "headers", "log"};
+constexpr std::string_view kSiteLogKeys[] = {"access", "format"};
+constexpr std::string_view kPrecompressedKeys[] = {"enabled", "encodings"};
+constexpr std::string_view kEncodings[] = {"br", "gzip", "zstd"};
+constexpr std::string_view kHeaderRuleKeys[] = {"match", "cache_control", "max_age", "set"};
+constexpr std::string_view kAccessFormats[] = {"combined", "json", "w3c"};
 constexpr std::string_view kWindowsKeys[] = {"socket_reuse", "accepts_per_listener"};
 constexpr std::string_view kIoKeys[] = {"backend"};
 constexpr std::string_view kMimeKeys[] = {"default", "types"};
-constexpr std::string_view kLimitKeys[] = {"request_line_bytes", "header_bytes",
-                                           "header_count",       "body_bytes",
-                                           "keepalive_requests", "max_connections"};
+constexpr std::string_view kLimitKeys[] = {
+    "request_line_bytes", "header_bytes",    "header_count", "body_bytes",
+    "keepalive_requests", "max_connections", "max_ranges"};
 constexpr std::string_view kTimeoutKeys[] = {"header", "keepalive", "send", "drain"};
-constexpr std::string_view kLogKeys[] = {"access", "error", "level"};
+constexpr std::string_view kLogKeys[] = {"access", "format", "error", "level"};
 
 const char* kind_of(const YAML::Node& n) {
     switch (n.Type()) {
@@ -58,8 +71,18 @@ public:
         if (!root.IsMap())
             fail(root,
                  std::string("the top level must be a map of settings, not ") + kind_of(root));
-        for (const auto& [key, value] : entries(root, "", kTopKeys))
-            top_level(key, value);
+        YAML::Node sites_key;
+        YAML::Node sites;
+        for (const auto& [key, value] : entries(root, "", kTopKeys)) {
+            if (key.Scalar() == "sites") {
+                sites_key = key;  // after every other key: sites inherit them
+                sites = value;
+            } else if (!site_setting(key, value, top_)) {
+                top_level(key, value);
+            }
+        }
+        store_top_level();
+        if (sites_key) site_list(sites_key, sites);
         return std::move(cfg_);
     }
 
@@ -150,6 +173,243 @@ private:
         return out;
     }
 
+    // A key a site may set (at the top level or in `sites`); false if `key`
+    // is not one of them.
+    bool site_setting(const YAML::Node& key, const YAML::Node& v, config::SiteSettings& site) {
+        const std::string& name = key.Scalar();
+        if (name == "root") {
+            const std::string s = scalar(key, v, "a directory path");
+            if (s.empty() || s.find('\0') != std::string::npos)
+                fail(v, "'root' must be a non-empty path");
+            site.root = resolve(s);
+        } else if (name == "index") {
+            site.index.clear();
+            for (const auto& [k, item] : scalars(key, v, "a file name")) {
+                check(k, item, check_index_name(item.Scalar()));
+                site.index.push_back(item.Scalar());
+            }
+        } else if (name == "serve_hidden") {
+            site.serve_hidden = boolean(key, v);
+        } else if (name == "symlinks") {
+            check(key, v, parse_symlinks(scalar(key, v, "a policy name"), site.symlinks));
+        } else if (name == "listing") {
+            site.listing = boolean(key, v);
+        } else if (name == "fallback") {
+            site.fallback = scalar(key, v, "a URL path such as /index.html (\"\" for none)");
+            if (!site.fallback.empty()) check(key, v, check_url_path(site.fallback));
+        } else if (name == "error_pages") {
+            error_pages(key, map_of(key, v), site);
+        } else if (name == "precompressed") {
+            precompressed(key, map_of(key, v), site.precompressed);
+        } else if (name == "headers") {
+            header_rules(key, v, site);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    void error_pages(const YAML::Node& key, const YAML::Node& m, config::SiteSettings& site) {
+        site.error_pages.clear();
+        for (const auto& [status_node, path_node] : entries_any(m)) {
+            std::uint64_t status = 0;
+            if (!parse_size(status_node.Scalar(), 400, 599, status).empty() ||
+                status_node.Scalar().size() != 3) {
+                fail(status_node, "'" + key.Scalar() + "': '" + status_node.Scalar() +
+                                      "' is not an error status (400..599)");
+            }
+            for (const config::ErrorPage& earlier : site.error_pages) {
+                if (earlier.status == status)
+                    fail(status_node,
+                         "'error_pages': status " + status_node.Scalar() + " is listed twice");
+            }
+            const std::string path = scalar(status_node, path_node, "a URL path such as /404.html");
+            check(status_node, path_node, check_url_path(path));
+            site.error_pages.push_back({static_cast<std::uint16_t>(status), path});
+        }
+    }
+
+    void precompressed(const YAML::Node& key, const YAML::Node& m, config::Precompressed& out) {
+        (void)key;
+        for (const auto& [k, v] : entries(m, "precompressed", kPrecompressedKeys)) {
+            if (k.Scalar() == "enabled") {
+                out.enabled = boolean(k, v);
+                continue;
+            }
+            out.encodings.clear();
+            if (v.IsSequence() && v.size() == 0) continue;  // [] = none
+            for (const auto& [ek, item] : scalars(k, v, "an encoding name")) {
+                std::string name = item.Scalar();
+                bool known = false;
+                for (const std::string_view e : kEncodings)
+                    known = known || e == name;
+                if (!known) {
+                    fail(item, "'encodings': unknown encoding '" + name +
+                                   "'; allowed: " + join_choices(kEncodings));
+                }
+                for (const std::string& earlier : out.encodings) {
+                    if (earlier == name) fail(item, "'encodings': '" + name + "' is listed twice");
+                }
+                out.encodings.push_back(std::move(name));
+            }
+        }
+    }
+
+    void header_rules(const YAML::Node& key, const YAML::Node& v, config::SiteSettings& site) {
+        site.headers.clear();
+        if (v.IsNull()) return;
+        if (!v.IsSequence()) {
+            fail(v.Mark().is_null() ? key : v,
+                 "'headers' must be a list of rules ({match: GLOB, ...}), not " +
+                     std::string(kind_of(v)));
+        }
+        for (const auto& item : v) {
+            if (!item.IsMap())
+                fail(item, "a 'headers' rule must be a map ({match: GLOB, ...}), not " +
+                               std::string(kind_of(item)));
+            config::HeaderRule rule;
+            bool has_match = false;
+            for (const auto& [k, d] : entries(item, "headers", kHeaderRuleKeys)) {
+                const std::string& name = k.Scalar();
+                if (name == "match") {
+                    rule.match = scalar(k, d, "a glob such as \"*.css\"");
+                    check(k, d, check_glob(rule.match));
+                    has_match = true;
+                } else if (name == "cache_control") {
+                    rule.cache_control = scalar(k, d, "a Cache-Control value");
+                    check(k, d, check_header_text(rule.cache_control));
+                } else if (name == "max_age") {
+                    std::chrono::seconds age{};
+                    check(k, d, parse_max_age(scalar(k, d, "a duration"), age));
+                    rule.max_age = age.count();
+                } else {
+                    for (const auto& [field, value] : entries_any(map_of(k, d))) {
+                        check(field, field, check_field_name(field.Scalar()));
+                        const std::string text = scalar(field, value, "a header value");
+                        check(field, value, check_header_text(text));
+                        rule.set.emplace_back(field.Scalar(), text);
+                    }
+                }
+            }
+            if (!has_match) fail(item, "a 'headers' rule needs 'match' (a glob such as \"*\")");
+            site.headers.push_back(std::move(rule));
+        }
+    }
+
+    void access_format(const YAML::Node& key, const YAML::Node& v, config::AccessFormat& out) {
+        const std::string s = scalar(key, v, "combined, json or w3c");
+        if (s == "combined") {
+            out = config::AccessFormat::Combined;
+        } else if (s == "json") {
+            out = config::AccessFormat::Json;
+        } else if (s == "w3c") {
+            out = config::AccessFormat::W3c;
+        } else {
+            fail(v, "'" + key.Scalar() + "': unknown format '" + s +
+                        "'; allowed: " + join_choices(kAccessFormats));
+        }
+    }
+
+    void store_top_level() {
+        cfg_.root = top_.root;
+        cfg_.index = top_.index;
+        cfg_.serve_hidden = top_.serve_hidden;
+        cfg_.symlinks = top_.symlinks;
+        cfg_.listing = top_.listing;
+        cfg_.error_pages = top_.error_pages;
+        cfg_.fallback = top_.fallback;
+        cfg_.precompressed = top_.precompressed;
+        cfg_.headers = top_.headers;
+    }
+
+    void site_hosts(const YAML::Node& key, const YAML::Node& v, config::Site& site) {
+        for (const auto& [hk, h] : scalars(key, v, "a host name")) {
+            std::string host = h.Scalar();
+            check(hk, h, normalize_site_host(host));
+            for (const config::Site& other : cfg_.sites) {
+                for (const std::string& taken : other.hosts) {
+                    if (taken == host)
+                        fail(h, "'hosts': '" + host + "' belongs to an earlier site");
+                }
+            }
+            for (const std::string& taken : site.hosts) {
+                if (taken == host) fail(h, "'hosts': '" + host + "' is listed twice");
+            }
+            site.hosts.push_back(std::move(host));
+        }
+    }
+
+    void site_log(const YAML::Node& key, const YAML::Node& v, config::Site& site) {
+        for (const auto& [k, d] : entries(map_of(key, v), "log", kSiteLogKeys)) {
+            if (k.Scalar() == "access") {
+                site.access_log = path_value(k, d, true);
+                site.access_log_set = true;
+            } else {
+                access_format(k, d, site.access_format);
+            }
+        }
+    }
+
+    void site_list(const YAML::Node& key, const YAML::Node& v) {
+        if (v.IsNull()) return;
+        if (!v.IsSequence()) {
+            fail(v.Mark().is_null() ? key : v,
+                 "'sites' must be a list of sites, not " + std::string(kind_of(v)));
+        }
+        const YAML::Node* default_at = nullptr;
+        std::vector<YAML::Node> site_nodes;
+        for (const auto& item : v)
+            site_nodes.push_back(item);
+        for (const YAML::Node& item : site_nodes) {
+            if (!item.IsMap())
+                fail(item,
+                     "a site must be a map (hosts, root, ...), not " + std::string(kind_of(item)));
+            config::Site site;
+            static_cast<config::SiteSettings&>(site) = config::top_level_site(cfg_);
+            bool has_hosts = false;
+            for (const auto& [k, d] : entries(item, "sites", kSiteKeys)) {
+                const std::string& name = k.Scalar();
+                if (name == "hosts") {
+                    site_hosts(k, d, site);
+                    has_hosts = true;
+                } else if (name == "default") {
+                    site.is_default = boolean(k, d);
+                    if (site.is_default) {
+                        if (default_at != nullptr)
+                            fail(d, "only one site can be the default (another one is, line " +
+                                        std::to_string(default_at->Mark().line + 1) + ")");
+                        default_at = &item;
+                    }
+                } else if (name == "log") {
+                    site_log(k, d, site);
+                } else {
+                    if (name == "root") site.root_set = true;
+                    site_setting(k, d, site);
+                }
+            }
+            if (!has_hosts && !site.is_default)
+                fail(item, "a site needs 'hosts' (or 'default: true')");
+            site.name = site.hosts.empty() ? "default" : site.hosts.front();
+            cfg_.sites.push_back(std::move(site));
+        }
+        if (!cfg_.sites.empty() && default_at == nullptr) cfg_.sites.front().is_default = true;
+        // One destination is written by one log in one format.
+        for (std::size_t i = 0; i < cfg_.sites.size(); ++i) {
+            const config::Site& site = cfg_.sites[i];
+            for (std::size_t j = 0; j < i; ++j) {
+                const config::Site& earlier = cfg_.sites[j];
+                if (site.access_log == "off" || earlier.access_log != site.access_log ||
+                    earlier.access_format == site.access_format) {
+                    continue;
+                }
+                fail(site_nodes[i],
+                     "site " + site.name + " logs to " + site.access_log +
+                         " in another format than site " + earlier.name +
+                         " (one destination, one format: give it its own log.access)");
+            }
+        }
+    }
+
     void top_level(const YAML::Node& key, const YAML::Node& v) {
         const std::string& name = key.Scalar();
         if (name == "listen") {
@@ -164,21 +424,6 @@ private:
             }
         } else if (name == "workers") {
             check(key, v, parse_workers(scalar(key, v, "'auto' or a number"), cfg_.workers));
-        } else if (name == "root") {
-            const std::string s = scalar(key, v, "a directory path");
-            if (s.empty() || s.find('\0') != std::string::npos)
-                fail(v, "'root' must be a non-empty path");
-            cfg_.root = resolve(s);
-        } else if (name == "index") {
-            cfg_.index.clear();
-            for (const auto& [k, item] : scalars(key, v, "a file name")) {
-                check(k, item, check_index_name(item.Scalar()));
-                cfg_.index.push_back(item.Scalar());
-            }
-        } else if (name == "serve_hidden") {
-            cfg_.serve_hidden = boolean(key, v);
-        } else if (name == "symlinks") {
-            check(key, v, parse_symlinks(scalar(key, v, "a policy name"), cfg_.symlinks));
         } else if (name == "server_header") {
             cfg_.server_header = scalar(key, v, "a string (\"\" for no Server header)");
             check(key, v, check_header_text(cfg_.server_header));
@@ -297,6 +542,9 @@ private:
             } else if (name == "max_connections") {
                 check(key, v, parse_size(s, 16, 1'000'000, n));
                 l.max_connections = static_cast<std::uint32_t>(n);
+            } else if (name == "max_ranges") {
+                check(key, v, parse_size(s, 1, http::kMaxByteRanges, n));
+                l.max_ranges = static_cast<std::uint32_t>(n);
             } else if (name == "keepalive_requests") {
                 check(key, v, parse_size(s, 1, 1'000'000'000, n));
                 l.keepalive_requests = static_cast<std::uint32_t>(n);
@@ -329,6 +577,8 @@ private:
         const std::string& name = key.Scalar();
         if (name == "access") {
             cfg_.log.access = path_value(key, v, true);
+        } else if (name == "format") {
+            access_format(key, v, cfg_.log.format);
         } else if (name == "error") {
             cfg_.log.error = path_value(key, v, false);
         } else {
@@ -339,6 +589,7 @@ private:
     const std::string& source_;
     std::string base_dir_;
     config::Config cfg_;
+    config::SiteSettings top_;  // the top-level site settings, stored into cfg_ at the end
 };
 
 }  // namespace

@@ -30,13 +30,16 @@ std::vector<std::string> check_runtime(const config::Config& config) {
     std::vector<std::string> problems;
     try {
         std::error_code ec;
-        const fs::file_status st = fs::status(config.root, ec);
-        if (!fs::exists(st)) {
-            problems.push_back("root '" + config.root + "' does not exist");
-        } else if (!fs::is_directory(st)) {
-            problems.push_back("root '" + config.root + "' is not a directory");
+        for (const config::Site& site : config::effective_sites(config)) {
+            const std::string who = config.sites.empty() ? "" : "site " + site.name + ": ";
+            const fs::file_status st = fs::status(site.root, ec);
+            if (!fs::exists(st)) {
+                problems.push_back(who + "root '" + site.root + "' does not exist");
+            } else if (!fs::is_directory(st)) {
+                problems.push_back(who + "root '" + site.root + "' is not a directory");
+            }
+            check_log_path(who + "access log", site.access_log, problems);
         }
-        check_log_path("access log", config.log.access, problems);
         check_log_path("error log", config.log.error, problems);
     } catch (const std::exception& e) {
         problems.push_back(std::string("start-up check failed: ") + e.what());

@@ -11,6 +11,7 @@
 
 #include "conn/Worker.h"
 #include "files/MimeTable.h"
+#include "handler/SiteTable.h"
 #include "log/AccessLog.h"
 #include "log/ErrorLog.h"
 #include "platform/Platform.h"
@@ -40,6 +41,69 @@ private:
     unsigned left_;
 };
 
+// What the sites hold open for the server's lifetime: one file system per
+// site, one access log per destination.
+struct SiteResources {
+    struct Log {
+        std::string destination;
+        config::AccessFormat format;
+        std::unique_ptr<log::AccessLog> log;
+    };
+    std::vector<std::unique_ptr<files::FileSystem>> roots;
+    std::vector<Log> logs;
+};
+
+log::AccessFormat log_format(config::AccessFormat format) {
+    switch (format) {
+        case config::AccessFormat::Json:
+            return log::AccessFormat::Json;
+        case config::AccessFormat::W3c:
+            return log::AccessFormat::W3c;
+        case config::AccessFormat::Combined:
+            break;
+    }
+    return log::AccessFormat::Combined;
+}
+
+std::unique_ptr<handler::SiteTable> open_sites(const std::vector<config::Site>& settings,
+                                               SiteResources& resources, std::string& error) {
+    std::vector<std::unique_ptr<handler::Site>> sites;
+    for (const config::Site& site : settings) {
+        const std::string who = settings.size() > 1 ? "site " + site.name + ": " : "";
+        auto root = platform::open_document_root(site, error);
+        if (!root) {
+            error.insert(0, who + "document root: ");
+            return nullptr;
+        }
+        log::AccessLog* access = nullptr;
+        if (site.access_log != "off") {
+            for (const SiteResources::Log& open : resources.logs) {
+                if (open.destination != site.access_log) continue;
+                if (open.format != site.access_format) {
+                    error = who + "access log " + site.access_log +
+                            " is shared with another site in a different format";
+                    return nullptr;
+                }
+                access = open.log.get();
+            }
+            if (access == nullptr) {
+                auto opened = log::AccessLog::open(site.access_log, log_format(site.access_format),
+                                                   error, log::AccessLog::kDefaultMaxBufferBytes,
+                                                   "tpserve " TPSERVE_VERSION);
+                if (!opened) {
+                    error.insert(0, who + "access log: ");
+                    return nullptr;
+                }
+                access = opened.get();
+                resources.logs.push_back({site.access_log, site.access_format, std::move(opened)});
+            }
+        }
+        sites.push_back(std::make_unique<handler::Site>(site, *root, access));
+        resources.roots.push_back(std::move(root));
+    }
+    return std::make_unique<handler::SiteTable>(std::move(sites));
+}
+
 }  // namespace
 
 int run_server(const config::Config& config) {
@@ -54,18 +118,14 @@ int run_server(const config::Config& config) {
     // worker), the service manager hears that draining has begun.
     const std::stop_callback stopping(stop.get_token(), [] { platform::notify_stopping(); });
 
-    auto files = platform::open_document_root(config, error);
-    if (!files) {
-        log::error("document root: " + error);
-        return 2;
-    }
     const files::MimeTable mime(config.mime_types, config.default_mime_type);
-    auto access_log = log::AccessLog::open(config.log.access, error);
-    if (!access_log) {
-        log::error("access log: " + error);
+    const std::vector<config::Site> site_settings = config::effective_sites(config);
+    SiteResources resources;
+    auto sites = open_sites(site_settings, resources, error);
+    if (!sites) {
+        log::error(error);
         return 2;
     }
-    log::AccessLog* access = access_log->enabled() ? access_log.get() : nullptr;
 
     const platform::EngineChoice choice = platform::choose_io_engine(config);
     if (!choice.ok) {
@@ -94,8 +154,7 @@ int run_server(const config::Config& config) {
                 ready.count_down();
                 return;
             }
-            conn::Worker worker(config, *proactor, *files, mime, access,
-                                config.limits.max_connections);
+            conn::Worker worker(config, *proactor, *sites, mime, config.limits.max_connections);
             worker.start();
             ready.count_down();
             proactor->run(worker, stop.get_token());
@@ -106,14 +165,20 @@ int run_server(const config::Config& config) {
         std::string engine_line = "tpserve " TPSERVE_VERSION ": " + std::to_string(workers) +
                                   " worker(s), I/O engine " + std::string(engine->name());
         if (!choice.note.empty()) engine_line += " (" + choice.note + ")";
-        log::info(engine_line + ", root " + config.root);
+        log::info(engine_line);
+        for (const config::Site& site : site_settings) {
+            std::string line = "site " + site.name + (site.is_default ? " (default)" : "");
+            line += ": root " + site.root;
+            log::info(line);
+        }
         for (const std::string& url : engine->urls())
             log::info("listening on " + url);
         platform::notify_ready();
     }
     for (std::jthread& thread : threads)
         thread.join();
-    access_log->flush();
+    for (const auto& access_log : resources.logs)
+        access_log.log->flush();
     log::info(failed ? "stopped after an error" : "stopped");
     return failed ? 1 : 0;
 }

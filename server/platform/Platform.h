@@ -14,8 +14,8 @@
 
 namespace tpserve::platform {
 
-// The document root, held open for the process lifetime.
-std::unique_ptr<files::FileSystem> open_document_root(const config::Config& config,
+// A site's document root, held open for the process lifetime.
+std::unique_ptr<files::FileSystem> open_document_root(const config::SiteSettings& site,
                                                       std::string& error);
 
 // Listening sockets for every worker plus one completion engine per worker.

@@ -19,6 +19,8 @@ struct ListenAddress {
 };
 
 struct Limits {
+    std::uint32_t max_ranges =
+        16;  // range-specs in one Range header; more → 200 with the whole file
     std::uint32_t request_line_bytes = 8192;  // longer → 414
     std::uint32_t header_bytes = 16384;       // request line + all header lines; beyond → 431
     std::uint32_t header_count = 100;         // more fields → 431
@@ -59,10 +61,59 @@ struct Windows {
 
 enum class LogLevel : std::uint8_t { Debug, Info, Warn, Error };
 
+enum class AccessFormat : std::uint8_t { Combined, Json, W3c };
+
 struct Logging {
     std::string access = "stdout";  // "off", "stdout", "stderr" or a file path
-    std::string error = "stderr";   // "stderr", "stdout" or a file path
+    AccessFormat format = AccessFormat::Combined;
+    std::string error = "stderr";  // "stderr", "stdout" or a file path
     LogLevel level = LogLevel::Info;
+};
+
+// Response header fields set by path: every rule whose glob matches the
+// request path applies, in order; a later rule wins for the same field.
+// Applied to 2xx, 304 and 3xx responses (like nginx's add_header).
+struct HeaderRule {
+    std::string match;          // glob: "*.css", "/assets/**", "*.{js,css}"
+    std::string cache_control;  // raw Cache-Control value; "" = none (or from max_age)
+    std::int64_t max_age = -1;  // seconds; >= 0 sets Cache-Control max-age and Expires
+    std::vector<std::pair<std::string, std::string>> set;  // extra fields, name → value
+};
+
+struct ErrorPage {
+    std::uint16_t status = 0;  // 400..599
+    std::string path;          // URL path beneath the site's root, "/errors/404.html"
+};
+
+// Pre-compressed siblings ("file.br", "file.gz") served to clients that accept them.
+struct Precompressed {
+    bool enabled = true;
+    std::vector<std::string> encodings{"br", "gzip"};  // server preference order
+};
+
+// The settings a site may have of its own; the top level of the config holds
+// the defaults every site inherits (and the only site when `sites` is empty).
+struct SiteSettings {
+    std::string root = "www";
+    std::vector<std::string> index{"index.html"};
+    bool serve_hidden = false;  // dot-files and dot-directories
+    files::SymlinkPolicy symlinks = files::SymlinkPolicy::WithinRoot;
+    bool listing = false;
+    std::vector<ErrorPage> error_pages;
+    std::string fallback;  // single-page-app fallback URL path; "" = none
+    Precompressed precompressed;
+    std::vector<HeaderRule> headers{
+        HeaderRule{"*", "", -1, {{"X-Content-Type-Options", "nosniff"}}}};
+    std::string access_log = "stdout";  // as Logging::access
+    AccessFormat access_format = AccessFormat::Combined;
+};
+
+struct Site : SiteSettings {
+    std::string name;                // for logs: the first host name, or "default"
+    std::vector<std::string> hosts;  // lower case; exact names or "*.suffix"
+    bool is_default = false;
+    bool root_set = false;        // root given in the site itself (not inherited)
+    bool access_log_set = false;  // likewise for log.access
 };
 
 struct Config {
@@ -73,6 +124,15 @@ struct Config {
     std::vector<std::string> index{"index.html"};
     bool serve_hidden = false;  // dot-files and dot-directories
     files::SymlinkPolicy symlinks = files::SymlinkPolicy::WithinRoot;
+    // The rest of the default site's settings (root..symlinks above and
+    // log.access/format belong to it too); see effective_sites().
+    bool listing = false;
+    std::vector<ErrorPage> error_pages;
+    std::string fallback;
+    Precompressed precompressed;
+    std::vector<HeaderRule> headers{
+        HeaderRule{"*", "", -1, {{"X-Content-Type-Options", "nosniff"}}}};
+    std::vector<Site> sites;  // empty: one default site made of the top-level settings
     std::string server_header = "tpserve";  // "" omits the Server header
     std::vector<MimeOverride> mime_types;
     std::string default_mime_type = "application/octet-stream";
@@ -82,5 +142,33 @@ struct Config {
     Windows windows;
     Logging log;
 };
+
+// The top-level settings as one site's settings.
+inline SiteSettings top_level_site(const Config& config) {
+    SiteSettings s;
+    s.root = config.root;
+    s.index = config.index;
+    s.serve_hidden = config.serve_hidden;
+    s.symlinks = config.symlinks;
+    s.listing = config.listing;
+    s.error_pages = config.error_pages;
+    s.fallback = config.fallback;
+    s.precompressed = config.precompressed;
+    s.headers = config.headers;
+    s.access_log = config.log.access;
+    s.access_format = config.log.format;
+    return s;
+}
+
+// The sites the server runs: `config.sites`, or one default site made of
+// the top-level settings. Exactly one of them is the default.
+inline std::vector<Site> effective_sites(const Config& config) {
+    if (!config.sites.empty()) return config.sites;
+    Site site;
+    static_cast<SiteSettings&>(site) = top_level_site(config);
+    site.name = "default";
+    site.is_default = true;
+    return {site};
+}
 
 }  // namespace tpserve::config

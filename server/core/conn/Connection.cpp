@@ -32,12 +32,25 @@ std::string_view address_only(std::string_view peer) noexcept {
     return host;
 }
 
+// "192.0.2.1:80" -> 80; 0 when there is no port.
+std::uint16_t port_of(std::string_view address) noexcept {
+    const std::size_t colon = address.rfind(':');
+    if (colon == std::string_view::npos || (address.front() != '[' && address.find(':') != colon))
+        return 0;
+    unsigned port = 0;
+    for (const char c : address.substr(colon + 1)) {
+        if (c < '0' || c > '9' || port > 65535) return 0;
+        port = port * 10 + static_cast<unsigned>(c - '0');
+    }
+    return port <= 65535 ? static_cast<std::uint16_t>(port) : 0;
+}
+
 }  // namespace
 
 Connection::Connection(ConnectionEnv& env)
     : env_(env),
       parser_(env.config.limits),
-      resolver_(env.config.serve_hidden),
+      resolver_(env.config.serve_hidden),  // the handler sets it per site
       capacity_(env.config.limits.header_bytes + kBufferSlack) {}
 
 void Connection::offered(ConnId id) noexcept {
@@ -63,6 +76,8 @@ Connection::Outcome Connection::on_accept(const Completion& completion) {
     const std::size_t size = std::min(completion.peer.size(), peer_.size());
     std::memcpy(peer_.data(), completion.peer.data(), size);
     peer_size_ = size;
+    local_size_ = std::min(completion.local.size(), local_.size());
+    std::memcpy(local_.data(), completion.local.data(), local_size_);
     parser_.reset();
     filled_ = 0;
     served_ = 0;
@@ -81,7 +96,10 @@ Connection::Outcome Connection::on_receive(const Completion& completion) {
         }
         return abort();
     }
-    if (filled_ == 0) request_deadline_ = Clock::now() + env_.config.timeouts.header;
+    if (filled_ == 0) {
+        request_start_ = Clock::now();
+        request_deadline_ = request_start_ + env_.config.timeouts.header;
+    }
     filled_ += completion.bytes;
     return process();
 }
@@ -156,7 +174,8 @@ void Connection::respond_error(std::uint16_t status) {
 }
 
 void Connection::log_access(const http::Request* request, const handler::ResponseInfo& info) {
-    if (env_.access_log == nullptr) return;
+    log::AccessLog* const access_log = info.site != nullptr ? info.site->access_log : nullptr;
+    if (access_log == nullptr) return;
     log::AccessRecord record{};
     record.peer = address_only(std::string_view(peer_.data(), peer_size_));
     record.unix_time = handler::DateCache::unix_seconds();
@@ -166,10 +185,20 @@ void Connection::log_access(const http::Request* request, const handler::Respons
         record.protocol = protocol_of(*request);
         record.referer = request->header("referer");
         record.user_agent = request->header("user-agent");
+        record.host = request->header("host");
     }
+    record.site = info.site->settings.name;
+    const std::string_view local(local_.data(), local_size_);
+    record.local_ip = address_only(local);
+    record.local_port = port_of(local);
     record.status = info.status;
     record.body_bytes = info.body_bytes;
-    env_.access_log->write(record);
+    record.bytes_sent = info.head_bytes + info.body_bytes;
+    record.encoding = info.encoding;
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_start_);
+    record.request_time_us = static_cast<std::uint64_t>(std::max<std::int64_t>(0, elapsed.count()));
+    access_log->write(record);
 }
 
 void Connection::compact() noexcept {
@@ -179,7 +208,10 @@ void Connection::compact() noexcept {
     parser_.drop(drop);
     filled_ -= drop;
     // What is left is the start of the next request: its head timer starts now.
-    if (filled_ > 0) request_deadline_ = Clock::now() + env_.config.timeouts.header;
+    if (filled_ > 0) {
+        request_start_ = Clock::now();
+        request_deadline_ = request_start_ + env_.config.timeouts.header;
+    }
 }
 
 void Connection::post_receive() {

@@ -26,8 +26,7 @@ namespace tpserve::conn {
 struct ConnectionEnv {
     const config::Config& config;
     Proactor& proactor;
-    handler::StaticHandler& handler;
-    log::AccessLog* access_log;  // null when access logging is off
+    handler::StaticHandler& handler;  // its ResponseInfo names the site, whose log is used
 };
 
 class Connection {
@@ -74,6 +73,7 @@ private:
     bool stopping_ = false;
     std::uint32_t served_ = 0;
     Deadline request_deadline_{};
+    Clock::time_point request_start_{};  // first byte of the request being parsed
     http::RequestParser parser_;
     files::PathResolver resolver_;
     std::unique_ptr<std::byte[]> buffer_;
@@ -82,6 +82,8 @@ private:
     plan::TransmitPlan plan_;
     std::array<char, 64> peer_{};
     std::size_t peer_size_ = 0;
+    std::array<char, 64> local_{};
+    std::size_t local_size_ = 0;
 };
 
 }  // namespace tpserve::conn

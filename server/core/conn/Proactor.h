@@ -55,6 +55,7 @@ struct Completion {
     std::uint64_t bytes = 0;          // received / transmitted
     std::span<const std::byte> data;  // Receive: where the bytes landed
     std::string_view peer;            // Accept: "addr:port", valid during the call
+    std::string_view local;           // Accept: the server side's "addr:port", likewise
     bool closed = false;              // Transmit of a Close plan: socket already closed
     std::int32_t os_error = 0;        // for the log only
 };

@@ -10,12 +10,11 @@ constexpr std::uint32_t kAcceptAhead = 16;
 
 }  // namespace
 
-Worker::Worker(const config::Config& config, Proactor& proactor, const files::FileSystem& files,
-               const files::MimeTable& mime, log::AccessLog* access_log,
-               std::uint32_t max_connections)
+Worker::Worker(const config::Config& config, Proactor& proactor, const handler::SiteTable& sites,
+               const files::MimeTable& mime, std::uint32_t max_connections)
     : proactor_(proactor),
-      handler_(config, files, mime),
-      env_{config, proactor, handler_, access_log},
+      handler_(config, sites, mime),
+      env_{config, proactor, handler_},
       slots_(max_connections),
       generations_(max_connections, 0) {
     free_.reserve(max_connections);

@@ -1,8 +1,8 @@
 #pragma once
 // One worker thread's share of the server: a pool of connection slots over
 // one proactor. Share-nothing: each worker has its own proactor, handler and
-// connections; only the immutable config, the file system and the access log
-// are shared (all thread-safe).
+// connections; only the immutable config, the sites (file systems, header
+// rules, access logs) and the MIME table are shared (all thread-safe).
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -10,10 +10,9 @@
 #include "config/Config.h"
 #include "conn/Connection.h"
 #include "conn/Proactor.h"
-#include "files/FileSystem.h"
 #include "files/MimeTable.h"
+#include "handler/SiteTable.h"
 #include "handler/StaticHandler.h"
-#include "log/AccessLog.h"
 
 namespace tpserve::conn {
 
@@ -23,8 +22,8 @@ class Worker final : public CompletionSink {  // NOLINT(cppcoreguidelines-virtua
 public:
     // `max_connections` bounds the slots; connections are created lazily, so
     // memory follows the peak of concurrent clients, not the bound.
-    Worker(const config::Config& config, Proactor& proactor, const files::FileSystem& files,
-           const files::MimeTable& mime, log::AccessLog* access_log, std::uint32_t max_connections);
+    Worker(const config::Config& config, Proactor& proactor, const handler::SiteTable& sites,
+           const files::MimeTable& mime, std::uint32_t max_connections);
 
     // Offers the first slots to the accept pool; call once before `run`.
     void start();

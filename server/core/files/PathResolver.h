@@ -74,6 +74,9 @@ public:
 
     ResolvedPath resolve(std::string_view target);
 
+    // Sites differ in whether they serve dot-files; the handler sets it per request.
+    void set_serve_hidden(bool serve_hidden) noexcept { serve_hidden_ = serve_hidden; }
+
 private:
     bool serve_hidden_;
     std::string buf_;

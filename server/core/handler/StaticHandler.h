@@ -1,17 +1,23 @@
 #pragma once
 // Turns one parsed request into one response appended to a transmit plan:
-// methods, path resolution, index files, redirects, error pages. It decides
-// HTTP semantics only; the backend decides how the bytes travel.
+// site by Host, methods, path resolution, index files, listings, redirects,
+// precompressed variants, conditional and range requests, header rules,
+// error pages. It decides HTTP semantics only; the backend decides how the
+// bytes travel.
 //
-// One instance per worker thread; it is not thread-safe (its DateCache).
+// One instance per worker thread; it is not thread-safe (its scratch
+// buffers, DateCache and Boundary).
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "config/Config.h"
 #include "files/FileSystem.h"
 #include "files/MimeTable.h"
 #include "files/PathResolver.h"
+#include "handler/Boundary.h"
 #include "handler/DateCache.h"
+#include "handler/SiteTable.h"
 #include "http/Request.h"
 #include "plan/TransmitPlan.h"
 
@@ -20,13 +26,16 @@ namespace tpserve::handler {
 struct ResponseInfo {
     std::uint16_t status = 0;
     std::uint64_t body_bytes = 0;  // bytes of content put in the plan (0 for HEAD)
+    std::uint64_t head_bytes = 0;  // status line and header fields
     bool close = false;            // the connection must close after this response
+    const Site* site = nullptr;    // the site that answered (the default one for parse errors)
+    std::string_view encoding;     // the precompressed variant sent ("br", "gzip"); "" = none
 };
 
 class StaticHandler {
 public:
     // Every reference must outlive the handler.
-    StaticHandler(const config::Config& config, const files::FileSystem& files,
+    StaticHandler(const config::Config& config, const SiteTable& sites,
                   const files::MimeTable& mime);
 
     // Appends the response to `request` to `plan`. `keep_alive` is what the
@@ -36,7 +45,7 @@ public:
                          files::PathResolver& resolver, plan::TransmitPlan& plan);
 
     // An error response that does not come from a parsed request (a parse
-    // error, a timeout): always closes the connection.
+    // error, a timeout): built-in page, always closes the connection.
     ResponseInfo respond_error(std::uint16_t status, plan::TransmitPlan& plan);
 
     // The interim "100 Continue" line.
@@ -45,27 +54,48 @@ public:
     DateCache& dates() noexcept { return dates_; }
 
 private:
+    struct Exchange;
     struct Reply {
         std::uint16_t status;
         bool head_only;
         bool keep_alive;
         bool http10;
     };
-    ResponseInfo send_file(const Reply& reply, const files::OpenResult& file, std::string_view name,
-                           plan::TransmitPlan& plan);
-    ResponseInfo send_error(const Reply& reply, plan::TransmitPlan& plan,
-                            std::string_view extra_name = {}, std::string_view extra_value = {});
-    ResponseInfo send_redirect(const Reply& reply, std::string_view relative,
-                               std::string_view target, plan::TransmitPlan& plan);
-    ResponseInfo serve_path(const http::Request& request, const Reply& reply,
-                            files::PathResolver& resolver, plan::TransmitPlan& plan);
+
+    ResponseInfo serve_path(Exchange& x, std::string_view target);
+    ResponseInfo serve_directory(Exchange& x, std::string_view relative);
+    // `relative` is the file's path beneath the root; it is read before any
+    // error page is looked up, so it may point into the resolver's buffer.
+    ResponseInfo serve_file(Exchange& x, std::string_view relative, const files::OpenResult& file);
+    ResponseInfo not_found(Exchange& x, std::uint16_t status);
+    ResponseInfo send_listing(Exchange& x, std::string_view relative);
+    ResponseInfo send_not_modified(Exchange& x, const files::OpenResult& file,
+                                   std::string_view etag, bool vary);
+    ResponseInfo send_error(Exchange& x, std::uint16_t status, std::string_view extra_name = {},
+                            std::string_view extra_value = {});
+    ResponseInfo send_builtin_error(const Reply& reply, plan::TransmitPlan& plan,
+                                    std::string_view extra_name = {},
+                                    std::string_view extra_value = {});
+    ResponseInfo send_redirect(Exchange& x, std::string_view relative, std::string_view target);
+    // `target`: the origin-form target (or "*").
+    ResponseInfo send_options(Exchange& x, std::string_view target);
     void common_fields(class HeadWriter& head, const Reply& reply);
+    // The fields of a successful response that come from its path: header
+    // rules (Cache-Control, Expires, extra fields) and Vary.
+    void path_fields(Exchange& x, HeadWriter& head, bool vary);
+    static ResponseInfo finish(Exchange& x, std::uint16_t status, std::uint64_t head_bytes,
+                               std::uint64_t body_bytes, std::string_view encoding = {});
 
     const config::Config& config_;
-    const files::FileSystem& files_;
+    const SiteTable& sites_;
     const files::MimeTable& mime_;
     DateCache dates_;
-    std::string index_path_;  // scratch for "dir/index.html", capacity kept
+    Boundary boundary_;
+    // Scratch, capacity kept across requests.
+    std::string index_path_;    // "dir/index.html", a redirect's Location
+    std::string variant_path_;  // "file.css.br"
+    std::string rule_path_;     // "/dir/file.css": what header rules match
+    std::string body_;          // a listing
 };
 
 }  // namespace tpserve::handler

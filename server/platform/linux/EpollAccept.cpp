@@ -72,12 +72,14 @@ bool EpollProactor::take_connection(int fd) {
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     format_peer(fd, peer_, sizeof peer_);
+    format_local(fd, local_, sizeof local_);
     ++counters_.accepted;
     conn::Completion completion;
     completion.conn = id;
     completion.kind = OpKind::Accept;
     completion.status = IoStatus::Ok;
     completion.peer = peer_;
+    completion.local = local_;
     sink_->on_completion(completion);
     return true;
 }

@@ -63,9 +63,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<files::FileSystem> open_document_root(const config::Config& config,
+std::unique_ptr<files::FileSystem> open_document_root(const config::SiteSettings& site,
                                                       std::string& error) {
-    return LinuxFileSystem::open_root(config.root, config.symlinks, error);
+    return LinuxFileSystem::open_root(site.root, site.symlinks, error);
 }
 
 EngineChoice choose_io_engine(const config::Config& config) {

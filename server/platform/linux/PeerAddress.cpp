@@ -8,7 +8,9 @@
 
 namespace tpserve::platform {
 
-void format_peer(int fd, char* out, std::size_t size) noexcept {
+namespace {
+
+void format_address(int fd, bool local, char* out, std::size_t size) noexcept {
     if (size == 0) return;
     out[0] = '\0';
     // The sockets API is used through casts between the sockaddr_* types; the
@@ -16,7 +18,8 @@ void format_peer(int fd, char* out, std::size_t size) noexcept {
     // NOLINTBEGIN(cppcoreguidelines-pro-type-reinterpret-cast)
     sockaddr_storage address{};
     socklen_t length = sizeof address;
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
+    auto* const raw = reinterpret_cast<sockaddr*>(&address);
+    if ((local ? ::getsockname(fd, raw, &length) : ::getpeername(fd, raw, &length)) != 0) return;
     char text[INET6_ADDRSTRLEN] = {};
     if (address.ss_family == AF_INET) {
         const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
@@ -28,6 +31,16 @@ void format_peer(int fd, char* out, std::size_t size) noexcept {
         (void)std::snprintf(out, size, "[%s]:%u", text, unsigned{ntohs(v6->sin6_port)});
     }
     // NOLINTEND(cppcoreguidelines-pro-type-reinterpret-cast)
+}
+
+}  // namespace
+
+void format_peer(int fd, char* out, std::size_t size) noexcept {
+    format_address(fd, false, out, size);
+}
+
+void format_local(int fd, char* out, std::size_t size) noexcept {
+    format_address(fd, true, out, size);
 }
 
 }  // namespace tpserve::platform

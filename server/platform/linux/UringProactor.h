@@ -162,6 +162,7 @@ private:
     bool drain_expired_ = false;
     bool ending_lingers_ = false;
     char peer_[64] = {};
+    char local_[64] = {};
     UringCounters counters_;
 };
 

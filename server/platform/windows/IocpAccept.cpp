@@ -60,6 +60,7 @@ void IocpProactor::on_accept_completion(std::uint32_t index) {
                                        iocp::kAddressLength, &local, &local_length, &remote,
                                        &remote_length);
     format_peer(remote, remote_length, peer_, sizeof peer_);
+    format_peer(local, local_length, local_, sizeof local_);
     if (!accept_pool_.repost(op)) {
         timers_.schedule(accept_retry_timer(), conn::Clock::now() + kAcceptRetry);
     }
@@ -83,6 +84,7 @@ void IocpProactor::on_accept_completion(std::uint32_t index) {
     completion.kind = OpKind::Accept;
     completion.status = IoStatus::Ok;
     completion.peer = peer_;
+    completion.local = local_;
     sink_->on_completion(completion);
 }
 

@@ -96,9 +96,9 @@ public:
 
 }  // namespace
 
-std::unique_ptr<files::FileSystem> open_document_root(const config::Config& config,
+std::unique_ptr<files::FileSystem> open_document_root(const config::SiteSettings& site,
                                                       std::string& error) {
-    return WindowsFileSystem::open_root(config.root, config.symlinks, error);
+    return WindowsFileSystem::open_root(site.root, site.symlinks, error);
 }
 
 EngineChoice choose_io_engine(const config::Config& config) {

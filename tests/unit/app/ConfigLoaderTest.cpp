@@ -266,7 +266,7 @@ TEST(ConfigLoader, SuggestionsAndAllowedKeys) {
         EXPECT_EQ(e.column, 3);
         EXPECT_EQ(e.reason,
                   "unknown key 'levle' in 'log' (did you mean 'level'?); allowed keys: access, "
-                  "error or level");
+                  "format, error or level");
     }
     try {
         text("zzzzzz: 1");

@@ -5,6 +5,7 @@
 
 #include "FakeProactor.h"
 #include "MemoryFileSystem.h"
+#include "conn/TestSites.h"
 #include "conn/Worker.h"
 #include "files/MimeTable.h"
 
@@ -28,7 +29,8 @@ protected:
     }
 
     void start() {
-        worker = std::make_unique<conn::Worker>(config, proactor, fs, mime, nullptr, 8);
+        sites = std::make_unique<testing::TestSites>(config, fs);
+        worker = std::make_unique<conn::Worker>(config, proactor, *sites->table, mime, 8);
         worker->start();
     }
 
@@ -56,6 +58,7 @@ protected:
     MemoryFileSystem fs;
     files::MimeTable mime{{}, "application/octet-stream"};
     FakeProactor proactor;
+    std::unique_ptr<testing::TestSites> sites;
     std::unique_ptr<conn::Worker> worker;
 };
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "conn/MemoryFileSystem.h"
+#include "conn/TestSites.h"
 #include "handler/StaticHandler.h"
 
 namespace tpserve::handler {
@@ -50,7 +51,7 @@ protected:
         request.keep_alive = true;
         plan::TransmitPlan plan;
         Result result;
-        result.info = handler.respond(request, keep_alive, resolver, plan);
+        result.info = handler().respond(request, keep_alive, resolver, plan);
         result.disposition = plan.disposition;
         for (const plan::Part& part : plan.pending()) {
             if (const auto* memory = std::get_if<plan::MemoryPart>(&part)) {
@@ -73,7 +74,16 @@ protected:
     config::Config config;
     MemoryFileSystem fs;
     files::MimeTable mime{{}, "application/octet-stream"};
-    StaticHandler handler{config, fs, mime};
+    // Built at first use, once the test has set up `config`.
+    StaticHandler& handler() {
+        if (!handler_) {
+            sites_ = std::make_unique<testing::TestSites>(config, fs);
+            handler_ = std::make_unique<StaticHandler>(config, *sites_->table, mime);
+        }
+        return *handler_;
+    }
+    std::unique_ptr<testing::TestSites> sites_;
+    std::unique_ptr<StaticHandler> handler_;
     files::PathResolver resolver{false};
     std::vector<http::Header> headers_;
 };
@@ -131,10 +141,21 @@ TEST_F(StaticHandlerTest, ForbiddenOpenIs403) {
 
 TEST_F(StaticHandlerTest, OtherMethodsAre405WithAllow) {
     for (http::Method method : {http::Method::Post, http::Method::Put, http::Method::Delete,
-                                http::Method::Options, http::Method::Patch, http::Method::Trace}) {
+                                http::Method::Patch, http::Method::Trace}) {
         const Result r = run(method, "/style.css");
         EXPECT_EQ(r.info.status, 405);
-        EXPECT_TRUE(has(r, "Allow: GET, HEAD\r\n"));
+        EXPECT_TRUE(has(r, "Allow: GET, HEAD, OPTIONS\r\n"));
+    }
+}
+
+TEST_F(StaticHandlerTest, OptionsIs204WithAllowAndNoBody) {
+    for (std::string_view target : {"/style.css", "*", "/missing"}) {
+        const Result r = run(http::Method::Options, target);
+        EXPECT_EQ(r.info.status, 204) << target;
+        EXPECT_TRUE(has(r, "Allow: GET, HEAD, OPTIONS\r\n")) << target;
+        EXPECT_FALSE(has(r, "Content-Length")) << target;
+        EXPECT_TRUE(r.wire.ends_with("\r\n\r\n")) << target;
+        EXPECT_EQ(r.disposition, plan::Disposition::KeepAlive) << target;
     }
 }
 
@@ -226,7 +247,7 @@ TEST_F(StaticHandlerTest, NoKeepAliveMeansConnectionClose) {
 
 TEST_F(StaticHandlerTest, ErrorResponseAlwaysCloses) {
     plan::TransmitPlan plan;
-    const ResponseInfo info = handler.respond_error(431, plan);
+    const ResponseInfo info = handler().respond_error(431, plan);
     EXPECT_EQ(info.status, 431);
     EXPECT_TRUE(info.close);
     EXPECT_EQ(plan.disposition, plan::Disposition::Close);
