@@ -251,6 +251,52 @@ TEST(PathResolver, ServeHiddenAllowsDotSegmentsOnly) {
     EXPECT_EQ(resolver.resolve("//./x").error, PathError::BadRequest);
 }
 
+TEST(PathResolver, WithoutWindowsNamesWindowsOnlyCharactersAreOrdinary) {
+    PathResolver resolver(false);
+    resolver.set_windows_names(false);
+    for (std::string_view target :
+         {"/%3Cscript%3E.html", "/a:b", "/q%3F.txt", "/star*", "/pipe%7C", "/quote%22", "/dot.",
+          "/space%20"}) {
+        EXPECT_EQ(resolver.resolve(target).error, PathError::None) << target;
+    }
+    EXPECT_EQ(resolver.resolve("/%3Cscript%3E.html").relative, "<script>.html");
+    // Still refused whatever the platform: traversal, controls, '\', device
+    // and short names, hidden files.
+    EXPECT_EQ(resolver.resolve("/../x").error, PathError::BadRequest);
+    EXPECT_EQ(resolver.resolve("/a%5Cb").error, PathError::BadRequest);
+    EXPECT_EQ(resolver.resolve("/a%0Ab").error, PathError::BadRequest);
+    EXPECT_EQ(resolver.resolve("/nul.txt").error, PathError::NotFound);
+    EXPECT_EQ(resolver.resolve("/GIT~1/config").error, PathError::NotFound);
+    EXPECT_EQ(resolver.resolve("/.env").error, PathError::NotFound);
+    resolver.set_windows_names(true);
+    EXPECT_EQ(resolver.resolve("/%3Cscript%3E.html").error, PathError::BadRequest);
+    EXPECT_EQ(resolver.resolve("/dot.").error, PathError::BadRequest);
+}
+
+TEST(PathResolver, ServableNameMatchesWhatResolveAccepts) {
+    for (const bool windows : {false, true}) {
+        PathResolver resolver(true);
+        resolver.set_windows_names(windows);
+        for (std::string_view name : {"a.txt", "<script>.html", "a:b", "dot.", "CON", "nul.txt",
+                                      "INDEX~1.HTM", "x y", ".hidden", "\xff"}) {
+            std::string target = "/";
+            for (const char c : name) {
+                constexpr char kHex[] = "0123456789ABCDEF";
+                const auto u = static_cast<unsigned char>(c);
+                target += '%';
+                target += kHex[u >> 4];
+                target += kHex[u & 15];
+            }
+            const bool resolves = resolver.resolve(target).error == PathError::None;
+            EXPECT_EQ(PathResolver::servable_name(name, windows), resolves)
+                << name << " windows=" << windows;
+        }
+        EXPECT_FALSE(PathResolver::servable_name("a/b", windows));
+        EXPECT_FALSE(PathResolver::servable_name("..", windows));
+        EXPECT_FALSE(PathResolver::servable_name("a\nb", windows));
+    }
+}
+
 TEST(PathResolver, ResultNeverContainsDotSegmentsOrEscapes) {
     // Every output, whatever the input, satisfies FileSystem::open's contract.
     PathResolver resolver(true);

@@ -109,7 +109,7 @@ const Case kValid[] = {
 };
 
 const Case kCoalescing[] = {
-    {"sorted", "bytes=5000-5099,0-99", 10000, O::Satisfiable, {{0, 99}, {5000, 5099}}},
+    {"request_order_kept", "bytes=5000-5099,0-99", 10000, O::Satisfiable, {{5000, 5099}, {0, 99}}},
     {"overlap_merged", "bytes=0-199,100-299", 10000, O::Satisfiable, {{0, 299}}},
     {"adjacent_merged", "bytes=0-99,100-199", 10000, O::Satisfiable, {{0, 199}}},
     {"contained_merged", "bytes=0-199,10-20", 10000, O::Satisfiable, {{0, 199}}},
@@ -136,7 +136,8 @@ const Case kCoalescing[] = {
      "bytes=9000-9099,-100,0-9,50-59,2000-2009",
      10000,
      O::Satisfiable,
-     {{0, 59}, {2000, 2009}, {9000, 9099}, {9900, 9999}}},
+     // A merged range takes its earliest spec's place.
+     {{9000, 9099}, {9900, 9999}, {0, 59}, {2000, 2009}}},
     {"suffix_and_open_overlap", "bytes=-100,9950-", 10000, O::Satisfiable, {{9900, 9999}}},
 };
 
