@@ -205,6 +205,21 @@ config::Config build_config(const CommandLine& cli) {
         for (config::Site& site : cfg.sites) {
             if (!site.access_log_set) site.access_log = cfg.log.access;
         }
+        // As the loader checks for the file's own destinations: one
+        // destination is written by one log in one format.
+        for (std::size_t i = 0; i < cfg.sites.size(); ++i) {
+            for (std::size_t j = 0; j < i; ++j) {
+                const config::Site& first = cfg.sites[j];
+                const config::Site& second = cfg.sites[i];
+                if (second.access_log != "off" && first.access_log == second.access_log &&
+                    first.access_format != second.access_format) {
+                    throw ConfigError(kCommandLine, 0, 0,
+                                      "--access-log: sites " + first.name + " and " + second.name +
+                                          " would write " + second.access_log +
+                                          " in different formats");
+                }
+            }
+        }
     }
     if (cli.log_level) parse_log_level(*cli.log_level, cfg.log.level);
     if (cli.io_backend) parse_io_backend(*cli.io_backend, cfg.io.backend);

@@ -59,6 +59,10 @@ public:
     // ".." segments, no NUL; "" names the root itself. Directories are opened
     // too (so their kind can be reported). Never throws; thread-safe.
     [[nodiscard]] virtual OpenResult open(std::string_view relative) const = 0;
+    // Whether names must follow Windows' rules (no ':', '<', '>', '"', '|',
+    // '?', '*', no trailing '.' or ' '): true unless the implementation
+    // knows its names are plain bytes, as on Linux. See PathResolver.
+    [[nodiscard]] virtual bool windows_names() const noexcept { return true; }
 
     // Lists the directory `relative` (same path rules and symlink policy as
     // open()) into `out` (appended): every entry except "." and "..", in no

@@ -156,7 +156,27 @@ bool to_origin_form(std::string_view& target) noexcept {
     return true;
 }
 
+// A name Windows refuses or reads as another file: "a.txt." and "a.txt "
+// open "a.txt", "a.txt::$DATA" its data stream.
+bool windows_alias(std::string_view segment) noexcept {
+    for (const char c : segment) {
+        if (windows_hostile_char(c)) return true;
+    }
+    return segment.back() == '.' || segment.back() == ' ';
+}
+
 }  // namespace
+
+bool PathResolver::servable_name(std::string_view name, bool windows_names) noexcept {
+    if (name.empty() || name == "." || name == "..") return false;
+    for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7F || c == '\\' || c == '/') return false;
+    }
+    if (!valid_utf8(name)) return false;
+    if (windows_names && windows_alias(name)) return false;
+    return !windows_device_name(name) && !windows_short_name(name);
+}
 
 PathResolver::PathResolver(bool serve_hidden) : serve_hidden_(serve_hidden) {
     buf_.reserve(kReservedBytes);
@@ -235,10 +255,7 @@ ResolvedPath PathResolver::resolve(std::string_view target) {
         std::size_t end = rel.find('/', pos);
         if (end == std::string_view::npos) end = rel.size();
         const std::string_view seg = rel.substr(pos, end - pos);
-        for (char c : seg) {
-            if (windows_hostile_char(c)) return bad;
-        }
-        if (seg.back() == '.' || seg.back() == ' ') return bad;
+        if (windows_names_ && windows_alias(seg)) return bad;
         if ((seg.front() == '.' && !serve_hidden_) || windows_device_name(seg) ||
             windows_short_name(seg)) {
             hidden = true;

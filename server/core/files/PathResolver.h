@@ -40,18 +40,20 @@ struct ResolvedPath {
 //  * decoded '/' separates segments; empty segments merge; "." is dropped;
 //    ".." pops, and a ".." above the root → 400 (as nginx does). The result
 //    never starts with '/', so joined to the root it cannot become a UNC path.
-//  * on the remaining segments: ':' , '<', '>', '"', '|', '?', '*', or a
-//    trailing '.' or ' ' → 400. These are legal on Linux but on Windows they
+//  * with Windows names on (set_windows_names; the default, and what a
+//    Windows document root asks for), on the remaining segments: ':', '<',
+//    '>', '"', '|', '?', '*', or a trailing '.' or ' ' → 400. On Windows they
 //    are illegal or alias another file ("a.txt." and "a.txt::$DATA" both open
-//    "a.txt"; "/C:/x" names a drive), so both platforms refuse them alike.
+//    "a.txt"). On Linux they are ordinary names ("<script>.html"), served
+//    like nginx serves them, so a listing never links to a file it refuses.
 //  * a segment starting with '.' → 404 unless serve_hidden (".well-known"
 //    included); a Windows device name (CON, PRN, AUX, NUL, COM0-9, LPT0-9,
 //    CONIN$, CONOUT$, with any extension) → 404; an 8.3 short-name alias
 //    (stem before the first '.' = 1-6 characters, '~', a digit: "PROGRA~1",
 //    "INDEX~1.HTM", "GIT~1" for ".git") → 404, whatever serve_hidden says,
 //    since it may open a long-named file past every rule keyed on that name.
-// 400 wins over 404 when both apply. The Windows rules apply on every
-// platform, so one URL gets the same answer from either build.
+// 400 wins over 404 when both apply. The device-name and short-name rules
+// apply on every platform, so such URLs get the same answer from either build.
 //
 // Case: core cannot know whether the file system under the root is
 // case-sensitive, and on Windows (and macOS by default) it is not:
@@ -76,9 +78,18 @@ public:
 
     // Sites differ in whether they serve dot-files; the handler sets it per request.
     void set_serve_hidden(bool serve_hidden) noexcept { serve_hidden_ = serve_hidden; }
+    // Whether the Windows-only name rules above apply (FileSystem::windows_names()).
+    void set_windows_names(bool windows_names) noexcept { windows_names_ = windows_names; }
+
+    // Whether a directory entry called `name` can be requested at all (what
+    // a listing may link to): no control bytes or separators, valid UTF-8,
+    // not a device or short name, and with `windows_names` no Windows alias.
+    // Hidden names are the caller's business. No allocation.
+    [[nodiscard]] static bool servable_name(std::string_view name, bool windows_names) noexcept;
 
 private:
     bool serve_hidden_;
+    bool windows_names_ = true;
     std::string buf_;
 };
 

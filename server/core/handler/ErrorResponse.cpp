@@ -165,6 +165,12 @@ ResponseInfo StaticHandler::send_listing(Exchange& x, std::string_view relative)
     if (error == files::OpenError::TooManyFiles) return send_error(x, 503);
     if (error != files::OpenError::None) return send_error(x, 403);
 
+    // Only names a request can reach: a link to a name the resolver refuses
+    // would be dead.
+    const bool windows_names = x.site.files.windows_names();
+    std::erase_if(entries, [windows_names](const files::DirEntry& entry) {
+        return !files::PathResolver::servable_name(entry.name, windows_names);
+    });
     const bool json = http::prefers_json(x.request) ||
                       has_query_member(query_of(x.request.target), "format=json");
     rule_path_.assign("/").append(relative);

@@ -45,7 +45,10 @@ bool names_html(const http::Request& request) noexcept {
         if (!iequals(header.name, "accept")) continue;
         for (std::size_t at = header.value.find('/'); at != std::string_view::npos;
              at = header.value.find('/', at + 1)) {
-            if (at >= 4 && iequals(header.value.substr(at - 4, 9), "text/html") &&
+            const bool starts =
+                at == 4 || (at > 4 && std::string_view(" \t,").find(header.value[at - 5]) !=
+                                          std::string_view::npos);
+            if (starts && iequals(header.value.substr(at - 4, 9), "text/html") &&
                 (at + 5 == header.value.size() ||
                  std::string_view(" \t,;").find(header.value[at + 5]) != std::string_view::npos)) {
                 return true;
@@ -121,6 +124,9 @@ ResponseInfo StaticHandler::respond(const http::Request& request, bool keep_aliv
         target = path;
     }
     Exchange x{request, reply, sites_.select(host), resolver, plan};
+    // Before any path is resolved, error pages included: the rules are the site's.
+    resolver.set_serve_hidden(x.site.settings.serve_hidden);
+    resolver.set_windows_names(x.site.files.windows_names());
     if (bad_host || (absolute && !http::is_valid_host(authority))) {
         x.reply.keep_alive = false;
         return send_error(x, 400);
@@ -145,8 +151,6 @@ ResponseInfo StaticHandler::respond(const http::Request& request, bool keep_aliv
 }
 
 ResponseInfo StaticHandler::serve_path(Exchange& x, std::string_view target) {
-    const config::Site& settings = x.site.settings;
-    x.resolver.set_serve_hidden(settings.serve_hidden);
     const files::ResolvedPath path = x.resolver.resolve(target);
     if (path.error == files::PathError::BadRequest) {
         x.reply.keep_alive = false;

@@ -1,5 +1,7 @@
 #include "http/ByteRanges.h"
 
+#include <array>
+
 #include <algorithm>
 #include <limits>
 
@@ -78,23 +80,40 @@ Spec parse_spec(std::string_view text, std::uint64_t size) noexcept {
     return {SpecKind::Range, {first.value, std::min(last.value, size - 1)}};
 }
 
-// Sorted by start; merges ranges whose gap is too small to be worth a part.
+// Merges ranges that overlap or whose gap is too small to be worth a part,
+// then puts the parts back in the order their earliest spec was requested
+// (RFC 9110 §15.3.7.2: a server SHOULD send them in that order).
 std::size_t coalesce(std::span<ByteRange> ranges, std::uint64_t merge_gap) noexcept {
-    std::sort(ranges.begin(), ranges.end(), [](const ByteRange& a, const ByteRange& b) {
-        return a.first != b.first ? a.first < b.first : a.last < b.last;
+    struct Numbered {
+        ByteRange range;
+        std::size_t order;
+    };
+    std::array<Numbered, kMaxByteRanges> work{};
+    for (std::size_t i = 0; i < ranges.size(); ++i)
+        work[i] = Numbered{ranges[i], i};
+    const auto numbered = std::span(work.data(), ranges.size());
+    std::sort(numbered.begin(), numbered.end(), [](const Numbered& a, const Numbered& b) {
+        return a.range.first != b.range.first ? a.range.first < b.range.first
+                                              : a.range.last < b.range.last;
     });
     std::size_t out = 0;
-    for (std::size_t i = 1; i < ranges.size(); ++i) {
-        ByteRange& current = ranges[out];
-        const ByteRange& next = ranges[i];
-        const std::uint64_t end = current.last + 1;  // last < size: cannot overflow
-        if (next.first <= end || next.first - end < merge_gap) {
-            current.last = std::max(current.last, next.last);
+    for (std::size_t i = 1; i < numbered.size(); ++i) {
+        Numbered& current = numbered[out];
+        const Numbered& next = numbered[i];
+        const std::uint64_t end = current.range.last + 1;  // last < size: cannot overflow
+        if (next.range.first <= end || next.range.first - end < merge_gap) {
+            current.range.last = std::max(current.range.last, next.range.last);
+            current.order = std::min(current.order, next.order);
         } else {
-            ranges[++out] = next;
+            numbered[++out] = next;
         }
     }
-    return out + 1;
+    const auto merged = numbered.first(out + 1);
+    std::sort(merged.begin(), merged.end(),
+              [](const Numbered& a, const Numbered& b) { return a.order < b.order; });
+    for (std::size_t i = 0; i < merged.size(); ++i)
+        ranges[i] = merged[i].range;
+    return merged.size();
 }
 
 // Fills `out` with the satisfiable specs in request order; false when the

@@ -1,6 +1,6 @@
 #pragma once
 // The Range request header (RFC 9110 §14.1.1, §14.2) for the "bytes" unit:
-// parsed, checked against the representation's size, clipped, sorted and
+// parsed, checked against the representation's size, clipped and
 // coalesced, without allocating. The caller picks the response from the
 // outcome: Ignore -> 200 whole, Unsatisfiable -> 416, Satisfiable -> 206
 // (one range: Content-Range; several: multipart/byteranges).
@@ -32,7 +32,7 @@ struct RangeSet {
     std::size_t count = 0;  // ranges in use; non-zero only when Satisfiable
     std::array<ByteRange, kMaxByteRanges> ranges{};
 
-    // The ranges in ascending, non-overlapping order.
+    // Non-overlapping ranges, in the order their earliest spec was requested.
     [[nodiscard]] std::span<const ByteRange> view() const noexcept;
     // Sum of the ranges' lengths: the bytes of file content the response carries.
     [[nodiscard]] std::uint64_t total() const noexcept;
@@ -47,8 +47,10 @@ struct RangeSet {
 // Unsatisfiable: valid syntax but no satisfiable spec (first-pos >= size,
 // suffix "-0", any spec on an empty representation).
 // Satisfiable: unsatisfiable specs dropped, the rest clipped to `size`; a single
-// spec is kept as is; several are sorted and merged when they overlap, touch, or
-// leave a gap of fewer than `merge_gap` bytes (80 ~ the cost of a part header).
+// spec is kept as is; several are merged when they overlap, touch, or leave a
+// gap of fewer than `merge_gap` bytes (80 ~ the cost of a part header), and the
+// result keeps the request's order (RFC 9110 §15.3.7.2), a merged range taking
+// the place of its earliest spec.
 //
 // Lenient where RFC 9110 §5.6.1 asks: OWS around commas and empty list elements.
 // Numbers too large for 64 bits: first-pos -> unsatisfiable, last-pos -> end of

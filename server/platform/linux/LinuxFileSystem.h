@@ -47,6 +47,8 @@ public:
     // check for every open (Forbidden if /proc is unavailable); Never = a walk of one component at
     // a time with O_NOFOLLOW; Follow = openat.
     [[nodiscard]] files::OpenResult open(std::string_view relative) const override;
+    // Linux names are plain bytes: "<a>.txt" or "a." name ordinary files.
+    [[nodiscard]] bool windows_names() const noexcept override { return false; }
 
     // See files::FileSystem. The directory is opened with open() (so the
     // same policy and errors apply) and read with readdir. An entry that is
