@@ -254,9 +254,8 @@ TEST(PathResolver, ServeHiddenAllowsDotSegmentsOnly) {
 TEST(PathResolver, WithoutWindowsNamesWindowsOnlyCharactersAreOrdinary) {
     PathResolver resolver(false);
     resolver.set_windows_names(false);
-    for (std::string_view target :
-         {"/%3Cscript%3E.html", "/a:b", "/q%3F.txt", "/star*", "/pipe%7C", "/quote%22", "/dot.",
-          "/space%20"}) {
+    for (std::string_view target : {"/%3Cscript%3E.html", "/a:b", "/q%3F.txt", "/star*", "/pipe%7C",
+                                    "/quote%22", "/dot.", "/space%20"}) {
         EXPECT_EQ(resolver.resolve(target).error, PathError::None) << target;
     }
     EXPECT_EQ(resolver.resolve("/%3Cscript%3E.html").relative, "<script>.html");
