@@ -16,7 +16,8 @@ namespace {
 
 constexpr const char* kW3cFields =
     "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
-    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status sc-bytes time-taken";
+    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status sc-bytes time-taken "
+    "cs-host sc(Content-Encoding)";
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
@@ -231,6 +232,8 @@ TEST_F(AccessLogFormats, W3cExtended) {
     EXPECT_GT(std::stoull(a.at("sc-bytes")), site.content("/a.txt").size() + 50)
         << "sc-bytes counts the head too";
     EXPECT_TRUE(all_digits(a.at("time-taken"))) << a.at("time-taken");
+    EXPECT_FALSE(a.at("cs-host").empty());
+    EXPECT_EQ(a.at("sc(Content-Encoding)"), "-") << "no variant of a.txt exists";
     const auto missing = by_stem("/no-such-file");
     EXPECT_EQ(missing.at("sc-status"), "404");
     EXPECT_EQ(missing.at("cs-uri-query"), "-");

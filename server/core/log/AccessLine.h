@@ -31,7 +31,8 @@ inline constexpr std::size_t kMaxAccessLine = std::size_t{16} * 1024;
 
 inline constexpr std::string_view kW3cFields =
     "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
-    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status sc-bytes time-taken";
+    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status sc-bytes time-taken "
+    "cs-host sc(Content-Encoding)";
 
 // Writes the line, '\n' included, into `out` (kMaxAccessLine bytes) and
 // returns its length.

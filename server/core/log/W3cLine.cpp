@@ -115,6 +115,8 @@ std::size_t format_w3c_line(const AccessRecord& r, char* out) noexcept {
     o.number(r.bytes_sent);
     o.ch(' ');
     o.number(r.request_time_us / 1000);
+    field(o, r.host, kHeaderBudget);  // cs-host
+    field(o, r.encoding, kMethodBudget);  // sc(Content-Encoding): the variant served
     o.ch('\n');
     return o.size();
 }

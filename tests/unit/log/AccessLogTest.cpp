@@ -253,7 +253,8 @@ std::int64_t now_seconds() {
 
 const std::string kFieldsDirective =
     "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
-    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status sc-bytes time-taken";
+    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status sc-bytes time-taken "
+    "cs-host sc(Content-Encoding)";
 
 TEST(AccessLog, W3cFreshFileStartsWithTheDirectivesOnce) {
     TempFile file;
@@ -283,7 +284,7 @@ TEST(AccessLog, W3cFreshFileStartsWithTheDirectivesOnce) {
     EXPECT_EQ(lines[3], kFieldsDirective);
     for (std::size_t i = 4; i < lines.size(); ++i) {
         EXPECT_EQ(lines[i],
-                  "2026-11-25 08:00:00 127.0.0.1 GET /w x=1 8080 - 10.0.0.1 test - 200 0 0 300 7");
+                  "2026-11-25 08:00:00 127.0.0.1 GET /w x=1 8080 - 10.0.0.1 test - 200 0 0 300 7 - -");
     }
 }
 

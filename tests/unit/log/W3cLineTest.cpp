@@ -9,7 +9,7 @@
 namespace tpserve::log {
 namespace {
 
-constexpr std::size_t kFieldCount = 16;
+constexpr std::size_t kFieldCount = 18;
 
 std::string line(const AccessRecord& r) {
     char buf[kMaxAccessLine];
@@ -87,7 +87,7 @@ std::string decode(const std::string& f, bool plus_is_space = false) {
 TEST(W3cLine, ExactLine) {
     EXPECT_EQ(line(sample()),
               "2026-11-25 08:00:00 127.0.0.2 GET /app.js v=2&x=1 8080 - 10.0.0.1 "
-              "Mozilla/5.0+(X11;+Linux+x86_64) http://example.com/ 200 0 0 1480 12\n");
+              "Mozilla/5.0+(X11;+Linux+x86_64) http://example.com/ 200 0 0 1480 12 example.com br\n");
 }
 
 TEST(W3cLine, MatchesTheFieldsDirective) {
@@ -150,6 +150,10 @@ TEST(W3cLine, TimeTakenInMillisecondsAndNumbers) {
     EXPECT_EQ(f[15], "1");
     r.request_time_us = 0;
     EXPECT_EQ(fields(line(r))[15], "0");
+    EXPECT_EQ(f[16], "example.com");
+    EXPECT_EQ(f[17], "br");
+    r.encoding = "";
+    EXPECT_EQ(fields(line(r))[17], "-");
 }
 
 std::string every_byte_except(std::string_view skip) {
@@ -220,7 +224,7 @@ TEST(W3cLine, Header) {
               "#Software: tpserve 0.1.0\n#Version: 1.0\n#Date: 2026-11-25 08:00:00\n"
               "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username "
               "c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status sc-bytes "
-              "time-taken\n");
+              "time-taken cs-host sc(Content-Encoding)\n");
     EXPECT_EQ(w3c_header("a\nb\x7f", 0).substr(0, 16), "#Software: a?b?\n");
 }
 
