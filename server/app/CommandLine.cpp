@@ -214,9 +214,9 @@ config::Config build_config(const CommandLine& cli) {
                 if (second.access_log != "off" && first.access_log == second.access_log &&
                     first.access_format != second.access_format) {
                     throw ConfigError(kCommandLine, 0, 0,
-                                      "--access-log: sites " + first.name + " and " + second.name +
-                                          " would write " + second.access_log +
-                                          " in different formats");
+                                      "--access-log: site " + second.name + " would write " +
+                                          second.access_log + " in another format than site " +
+                                          first.name);
                 }
             }
         }
