@@ -36,6 +36,17 @@ done
 build="$root/build/windows"
 # The tests first, so the unit results come even while tpserve.exe does not link.
 "$root/scripts/build-windows.sh" tests/all
+# A cold wineserver starts services.exe, which starts the prefix's own
+# services for a few seconds; a program calling StartServiceCtrlDispatcher
+# meanwhile can connect to one of their control pipes (WindowsService tests).
+# Settle the prefix first and keep its wineserver up while the tests run.
+export WINEPREFIX="${TPSERVE_WINEPREFIX:-$build/wine}"
+wineserver=/usr/lib/wine/wineserver
+[ -x "$wineserver" ] || wineserver=$(command -v wineserver || true)
+if [ -n "$wineserver" ]; then
+  "$wineserver" -p60 || true
+  "$build/wine-run.sh" wineboot >/dev/null 2>&1 || true
+fi
 echo "== unit tests under Wine (ctest -L unit)"
 ctest --test-dir "$build" -L unit --output-on-failure --no-tests=error -j2 --timeout 300
 
