@@ -24,10 +24,11 @@ namespace fs = std::filesystem;
 using Keys = std::span<const std::string_view>;
 
 constexpr std::string_view kTopKeys[] = {
-    "listen",   "workers", "root",          "index",    "serve_hidden",
-    "symlinks", "listing", "error_pages",   "fallback", "precompressed",
-    "headers",  "sites",   "server_header", "mime",     "limits",
-    "timeouts", "io",      "windows",       "log"};
+    "listen",        "workers",     "root",     "index",         "serve_hidden", "symlinks",
+    "listing",       "error_pages", "fallback", "precompressed", "headers",      "sites",
+    "server_header", "mime",        "limits",   "timeouts",      "cache",        "io",
+    "windows",       "log"};
+constexpr std::string_view kCacheKeys[] = {"enabled", "validity", "max_entries"};
 // The keys a site may set for itself (the top-level ones are their defaults).
 constexpr std::string_view kSiteKeys[] = {"hosts",        "default",       "root",    "index",
                                           "serve_hidden", "symlinks",      "listing", "error_pages",
@@ -434,6 +435,9 @@ private:
         } else if (name == "timeouts") {
             for (const auto& [k, d] : entries(map_of(key, v), "timeouts", kTimeoutKeys))
                 timeout(k, d);
+        } else if (name == "cache") {
+            for (const auto& [k, d] : entries(map_of(key, v), "cache", kCacheKeys))
+                cache_entry(k, d);
         } else if (name == "io") {
             for (const auto& [k, d] : entries(map_of(key, v), "io", kIoKeys)) {
                 check(k, d, parse_io_backend(scalar(k, d, "a backend name"), cfg_.io.backend));
@@ -559,6 +563,19 @@ private:
                                               std::to_string(l.header_bytes) +
                                               ") must be at least request_line_bytes (" +
                                               std::to_string(l.request_line_bytes) + ")");
+        }
+    }
+
+    void cache_entry(const YAML::Node& key, const YAML::Node& v) {
+        const std::string& name = key.Scalar();
+        if (name == "enabled") {
+            cfg_.cache.enabled = boolean(key, v);
+        } else if (name == "validity") {
+            check(key, v, parse_duration(scalar(key, v, "a duration"), cfg_.cache.validity));
+        } else {
+            std::uint64_t n = 0;
+            check(key, v, parse_size(scalar(key, v, "a number"), 16, 10'000'000, n));
+            cfg_.cache.max_entries = static_cast<std::uint32_t>(n);
         }
     }
 

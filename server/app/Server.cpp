@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "conn/Worker.h"
+#include "files/FileCache.h"
 #include "files/MimeTable.h"
 #include "handler/SiteTable.h"
 #include "log/AccessLog.h"
@@ -50,6 +51,7 @@ struct SiteResources {
         std::unique_ptr<log::AccessLog> log;
     };
     std::vector<std::unique_ptr<files::FileSystem>> roots;
+    std::vector<std::unique_ptr<files::FileCache>> caches;  // in front of roots, same order
     std::vector<Log> logs;
 };
 
@@ -66,7 +68,8 @@ log::AccessFormat log_format(config::AccessFormat format) {
 }
 
 std::unique_ptr<handler::SiteTable> open_sites(const std::vector<config::Site>& settings,
-                                               SiteResources& resources, std::string& error) {
+                                               const config::Cache& cache, SiteResources& resources,
+                                               std::string& error) {
     std::vector<std::unique_ptr<handler::Site>> sites;
     for (const config::Site& site : settings) {
         const std::string who = settings.size() > 1 ? "site " + site.name + ": " : "";
@@ -98,8 +101,14 @@ std::unique_ptr<handler::SiteTable> open_sites(const std::vector<config::Site>& 
                 resources.logs.push_back({site.access_log, site.access_format, std::move(opened)});
             }
         }
-        sites.push_back(std::make_unique<handler::Site>(site, *root, access));
+        const files::FileSystem* served = root.get();
         resources.roots.push_back(std::move(root));
+        if (cache.enabled) {
+            resources.caches.push_back(std::make_unique<files::FileCache>(
+                *served, files::FileCache::Settings{cache.validity, cache.max_entries}));
+            served = resources.caches.back().get();
+        }
+        sites.push_back(std::make_unique<handler::Site>(site, *served, access));
     }
     return std::make_unique<handler::SiteTable>(std::move(sites));
 }
@@ -118,10 +127,11 @@ int run_server(const config::Config& config) {
     // worker), the service manager hears that draining has begun.
     const std::stop_callback stopping(stop.get_token(), [] { platform::notify_stopping(); });
 
+    const std::uint64_t file_limit = platform::raise_open_file_limit();
     const files::MimeTable mime(config.mime_types, config.default_mime_type);
     const std::vector<config::Site> site_settings = config::effective_sites(config);
     SiteResources resources;
-    auto sites = open_sites(site_settings, resources, error);
+    auto sites = open_sites(site_settings, config.cache, resources, error);
     if (!sites) {
         log::error(error);
         return 2;
@@ -165,6 +175,8 @@ int run_server(const config::Config& config) {
         std::string engine_line = "tpserve " TPSERVE_VERSION ": " + std::to_string(workers) +
                                   " worker(s), I/O engine " + std::string(engine->name());
         if (!choice.note.empty()) engine_line += " (" + choice.note + ")";
+        if (file_limit != 0 && file_limit != UINT64_MAX)
+            engine_line += ", " + std::to_string(file_limit) + " open files allowed";
         log::info(engine_line);
         for (const config::Site& site : site_settings) {
             std::string line = "site " + site.name + (site.is_default ? " (default)" : "");

@@ -2,6 +2,7 @@
 // What app/ needs from the platform, declared once for every OS; each
 // platform directory implements it (platform/linux/LinuxPlatform.cpp). This
 // is the only platform header app/ includes, so main() has no #ifdef.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
@@ -43,6 +44,12 @@ EngineChoice choose_io_engine(const config::Config& config);
 // Binds the listeners and prepares `workers` proactors of the chosen engine.
 std::unique_ptr<IoEngine> create_io_engine(const config::Config& config, const EngineChoice& choice,
                                            unsigned workers, std::string& error);
+
+// Raises this process's open-file limit to the most it may have (Linux:
+// the soft RLIMIT_NOFILE to the hard one; Debian's soft default is 1024,
+// far below max_connections plus the file cache). Returns the limit now in
+// force (0 = no such limit, as on Windows). Never fails.
+std::uint64_t raise_open_file_limit() noexcept;
 
 // Worker count for `workers: auto`.
 unsigned available_cores();

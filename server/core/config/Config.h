@@ -45,6 +45,13 @@ struct MimeOverride {
 // falls back to epoll where it is refused (containers, hardened kernels).
 enum class IoBackend : std::uint8_t { Auto, IoUring, Epoll };
 
+// The open-file cache (files::FileCache) in front of every site's root.
+struct Cache {
+    bool enabled = true;
+    std::chrono::milliseconds validity{1000};  // then the path is opened again
+    std::uint32_t max_entries = 10'000;        // per site; hits and misses alike
+};
+
 struct Io {
     IoBackend backend = IoBackend::Auto;
 };
@@ -138,6 +145,7 @@ struct Config {
     std::string default_mime_type = "application/octet-stream";
     Limits limits;
     Timeouts timeouts;
+    Cache cache;
     Io io;
     Windows windows;
     Logging log;

@@ -1,6 +1,9 @@
 // The Linux implementation of platform/Platform.h: wires the document root
 // (openat2 beneath a directory fd), SO_REUSEPORT listeners and one proactor
 // per worker — io_uring, or epoll where io_uring is refused.
+#include <sys/resource.h>
+
+#include <cstdint>
 #include <thread>
 
 #include "platform/Platform.h"
@@ -66,6 +69,17 @@ private:
 std::unique_ptr<files::FileSystem> open_document_root(const config::SiteSettings& site,
                                                       std::string& error) {
     return LinuxFileSystem::open_root(site.root, site.symlinks, error);
+}
+
+std::uint64_t raise_open_file_limit() noexcept {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    return limit.rlim_cur == RLIM_INFINITY ? UINT64_MAX : limit.rlim_cur;
 }
 
 EngineChoice choose_io_engine(const config::Config& config) {

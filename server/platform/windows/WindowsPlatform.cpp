@@ -101,6 +101,10 @@ std::unique_ptr<files::FileSystem> open_document_root(const config::SiteSettings
     return WindowsFileSystem::open_root(site.root, site.symlinks, error);
 }
 
+std::uint64_t raise_open_file_limit() noexcept {
+    return 0;  // handles are limited by memory, not by a per-process count
+}
+
 EngineChoice choose_io_engine(const config::Config& config) {
     if (config.io.backend != config::IoBackend::Auto) {
         return EngineChoice{false, "iocp",

@@ -278,3 +278,25 @@ TEST(ConfigLoader, SuggestionsAndAllowedKeys) {
 
 }  // namespace
 }  // namespace tpserve::app
+
+namespace tpserve::app {
+namespace {
+
+TEST(ConfigLoader, CacheKeys) {
+    const config::Config d;
+    EXPECT_TRUE(d.cache.enabled);
+    EXPECT_EQ(d.cache.validity, std::chrono::milliseconds(1000));
+    EXPECT_EQ(d.cache.max_entries, 10'000u);
+    const config::Config c =
+        load_config_text("cache: {enabled: false, validity: 250ms, max_entries: 64}", "t", "");
+    EXPECT_FALSE(c.cache.enabled);
+    EXPECT_EQ(c.cache.validity, std::chrono::milliseconds(250));
+    EXPECT_EQ(c.cache.max_entries, 64u);
+    for (const char* bad : {"cache: {max_entries: 1}", "cache: {validity: forever}",
+                            "cache: {enabled: maybe}", "cache: {size: 1}"}) {
+        EXPECT_THROW((void)load_config_text(bad, "t", ""), ConfigError) << bad;
+    }
+}
+
+}  // namespace
+}  // namespace tpserve::app

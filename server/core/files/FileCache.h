@@ -1,0 +1,61 @@
+#pragma once
+// A FileSystem that remembers what another one opened: the open handle
+// (shared by every request), its metadata, and misses too — most lookups
+// of precompressed siblings ("a.css.br") find nothing, and a miss costs a
+// path walk in the kernel like a hit. An entry is trusted for `validity`
+// (nginx's open_file_cache_valid), then the path is opened again, so a
+// file replaced on disk is served new within that window. A file changed in
+// place keeps being sent through the old handle with its old size; if it
+// shrinks under sendfile the backend fails the transmit and closes the
+// connection, so a response never lies about its length.
+//
+// Thread-safe: entries live in shards, each with its own mutex held for a
+// few hundred nanoseconds (no lock is global, none is held during I/O).
+// Bounded: at most `max_entries`, least recently used evicted first.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "files/FileSystem.h"
+
+namespace tpserve::files {
+
+class FileCache final : public FileSystem {
+public:
+    struct Settings {
+        std::chrono::milliseconds validity{1000};
+        std::size_t max_entries = 10'000;
+    };
+
+    // `inner` must outlive the cache.
+    FileCache(const FileSystem& inner, Settings settings);
+    ~FileCache() override;
+    FileCache(const FileCache&) = delete;
+    FileCache& operator=(const FileCache&) = delete;
+
+    // As inner.open(), from the cache while the entry is fresh. Transient
+    // errors (TooManyFiles, Other) are never cached. No allocation on a hit.
+    [[nodiscard]] OpenResult open(std::string_view relative) const override;
+    // Listings are not cached: they are rare and must be current.
+    [[nodiscard]] OpenError list(std::string_view relative,
+                                 std::vector<DirEntry>& out) const override;
+    [[nodiscard]] bool windows_names() const noexcept override;
+
+    struct Counters {
+        std::uint64_t hits = 0;
+        std::uint64_t misses = 0;  // opened (or re-opened) through the inner file system
+    };
+    [[nodiscard]] Counters counters() const noexcept;
+
+private:
+    struct Shard;
+    const FileSystem& inner_;
+    Settings settings_;
+    std::unique_ptr<Shard[]> shards_;  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+};
+
+}  // namespace tpserve::files

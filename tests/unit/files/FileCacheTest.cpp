@@ -1,0 +1,161 @@
+// FileCache over a counting in-memory file system: hits, misses, expiry,
+// negative entries, transient errors, the bound, and threads.
+#include "files/FileCache.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tpserve::files {
+namespace {
+
+using namespace std::chrono_literals;
+
+class CountingFileSystem final : public FileSystem {
+public:
+    void set(const std::string& path, std::uint64_t size, OpenError error = OpenError::None) {
+        const std::lock_guard lock(mutex_);
+        files_[path] = {size, error};
+    }
+    OpenResult open(std::string_view relative) const override {
+        opens.fetch_add(1);
+        const std::lock_guard lock(mutex_);
+        OpenResult r;
+        const auto it = files_.find(std::string(relative));
+        if (it == files_.end()) {
+            r.error = OpenError::NotFound;
+            return r;
+        }
+        r.error = it->second.error;
+        if (r.error != OpenError::None) return r;
+        r.info.kind = FileKind::Regular;
+        r.info.size = it->second.size;
+        r.file = std::make_shared<Handle>();
+        return r;
+    }
+    OpenError list(std::string_view, std::vector<DirEntry>& out) const override {
+        out.push_back(DirEntry{"listed", FileKind::Regular, 1, 0});
+        return OpenError::None;
+    }
+    bool windows_names() const noexcept override { return false; }
+
+    mutable std::atomic<int> opens{0};
+
+private:
+    struct Handle final : plan::OpenFile {
+        std::intptr_t native() const noexcept override { return 7; }
+    };
+    struct File {
+        std::uint64_t size;
+        OpenError error;
+    };
+    mutable std::mutex mutex_;
+    std::map<std::string, File> files_;
+};
+
+TEST(FileCache, HitSharesTheHandleAndSkipsTheInnerOpen) {
+    CountingFileSystem inner;
+    inner.set("a.txt", 10);
+    const FileCache cache(inner, {10s, 100});
+    const OpenResult first = cache.open("a.txt");
+    const OpenResult second = cache.open("a.txt");
+    EXPECT_EQ(inner.opens, 1);
+    EXPECT_EQ(second.error, OpenError::None);
+    EXPECT_EQ(second.info.size, 10u);
+    EXPECT_EQ(first.file.get(), second.file.get());
+    EXPECT_EQ(cache.counters().hits, 1u);
+    EXPECT_EQ(cache.counters().misses, 1u);
+}
+
+TEST(FileCache, MissesAreCachedToo) {
+    CountingFileSystem inner;
+    const FileCache cache(inner, {10s, 100});
+    EXPECT_EQ(cache.open("a.txt.br").error, OpenError::NotFound);
+    EXPECT_EQ(cache.open("a.txt.br").error, OpenError::NotFound);
+    EXPECT_EQ(inner.opens, 1);
+}
+
+TEST(FileCache, TransientErrorsAreNotCached) {
+    CountingFileSystem inner;
+    inner.set("busy", 1, OpenError::TooManyFiles);
+    const FileCache cache(inner, {10s, 100});
+    EXPECT_EQ(cache.open("busy").error, OpenError::TooManyFiles);
+    inner.set("busy", 5);
+    EXPECT_EQ(cache.open("busy").error, OpenError::None);
+    EXPECT_EQ(inner.opens, 2);
+}
+
+TEST(FileCache, AStaleEntryIsOpenedAgain) {
+    CountingFileSystem inner;
+    inner.set("a.txt", 10);
+    const FileCache cache(inner, {20ms, 100});
+    EXPECT_EQ(cache.open("a.txt").info.size, 10u);
+    inner.set("a.txt", 99);  // replaced on disk
+    EXPECT_EQ(cache.open("a.txt").info.size, 10u) << "within the validity window";
+    std::this_thread::sleep_for(60ms);
+    EXPECT_EQ(cache.open("a.txt").info.size, 99u) << "after it";
+    EXPECT_EQ(inner.opens, 2);
+}
+
+TEST(FileCache, BoundedByLeastRecentUse) {
+    CountingFileSystem inner;
+    // 16 shards of one entry each: every path can keep one neighbour at most.
+    const FileCache cache(inner, {10s, 16});
+    for (int i = 0; i < 1000; ++i)
+        (void)cache.open("f" + std::to_string(i));
+    const int opens = inner.opens;
+    EXPECT_EQ(opens, 1000);
+    // The most recent path of its shard is still there; most others are gone.
+    (void)cache.open("f999");
+    EXPECT_EQ(inner.opens, opens);
+    int reopened = 0;
+    for (int i = 0; i < 100; ++i) {
+        const int before = inner.opens;
+        (void)cache.open("f" + std::to_string(i));
+        reopened += inner.opens - before;
+    }
+    EXPECT_GT(reopened, 80);
+}
+
+TEST(FileCache, ListAndNamesGoToTheInnerFileSystem) {
+    CountingFileSystem inner;
+    const FileCache cache(inner, {10s, 100});
+    std::vector<DirEntry> entries;
+    EXPECT_EQ(cache.list("", entries), OpenError::None);
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_FALSE(cache.windows_names());
+}
+
+TEST(FileCache, ThreadsAgreeOnEveryAnswer) {
+    CountingFileSystem inner;
+    for (int i = 0; i < 64; ++i)
+        inner.set("f" + std::to_string(i), static_cast<std::uint64_t>(i));
+    const FileCache cache(inner, {5ms, 32});
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int n = 0; n < 20'000; ++n) {
+                const int i = (n * 7 + t) % 80;  // 16 of them never exist
+                const OpenResult r = cache.open("f" + std::to_string(i));
+                const bool ok = i < 64 ? r.error == OpenError::None &&
+                                             r.info.size == static_cast<std::uint64_t>(i)
+                                       : r.error == OpenError::NotFound;
+                if (!ok) wrong.fetch_add(1);
+            }
+        });
+    }
+    for (std::thread& thread : threads)
+        thread.join();
+    EXPECT_EQ(wrong, 0);
+    EXPECT_EQ(cache.counters().hits + cache.counters().misses, 80'000u);
+}
+
+}  // namespace
+}  // namespace tpserve::files
