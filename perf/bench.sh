@@ -4,24 +4,51 @@
 # Installs what is missing (scripts/setup.sh --bench), builds the release
 # server, writes a document root to a temporary directory, starts tpserve and
 # nginx (perf/nginx.conf) on free loopback ports with the same number of
-# workers, checks that both serve every workload's file byte for byte, then
+# workers, checks that both serve every workload's files byte for byte, then
 # runs the workloads INTERLEAVED: round 1 (tpserve, nginx), round 2 (...), so
-# that drift of the machine hits both alike. Prints a table of medians and
-# writes every round and the medians to perf/results/latest.csv.
+# that drift of the machine hits both alike. Prints a table of medians with
+# the ratio to nginx, writes every round and the medians to
+# RESULTS/latest.csv and, when gnuplot is there, a chart RESULTS/latest.png.
+#
+# Workloads (WORKLOADS selects some, in this order):
+#   small-keepalive  1 KiB, CONNS connections, keep-alive
+#   small-close      1 KiB, CONNS connections, `Connection: close` per request
+#   medium           64 KiB, CONNS connections, keep-alive
+#   large            32 MiB, LARGE_CONNS connections: MB/s and CPU s/GB
+#   many-conns       1 KiB, MANY_CONNS connections, keep-alive
+#   many-files       FILES files of 1 KiB, uniformly at random (many-files.lua)
+#   idle-memory      RSS of the server holding IDLE_CONNS idle keep-alive
+#                    connections, one request made on each (hold-connections.py)
 #
 # Environment (defaults in brackets):
 #   DURATION [10]   seconds per wrk run        ROUNDS [3]   interleaved rounds
-#   CONNS [64]      wrk connections            THREADS [1]  wrk threads
+#   WORKLOADS [all of the above]  e.g. WORKLOADS="small-keepalive medium"
+#   CONNS [64]      wrk connections of small-*, medium and many-files
+#   LARGE_CONNS [8] MANY_CONNS [1000] FILES [10000] IDLE_CONNS [10000]
+#   THREADS [1]     wrk threads (-t1, nothing pinned: nginx's best figure on
+#                   2 cores, measured; tpserve gets the same)
+#   WRK_CPUS / SERVER_CPUS ["" = any]  taskset -c lists pinning wrk (and the
+#                   idle-memory client) / the servers, e.g. WRK_CPUS=0 SERVER_CPUS=1
 #   WORKERS [nproc] server workers (tpserve --workers, nginx worker_processes)
 #   WARMUP [1]      seconds of wrk per server and workload before round 1
 #   SERVERS ["tpserve-io_uring tpserve-epoll nginx"]  servers to measure; a
 #                   tpserve-BACKEND entry runs tpserve with --io-backend BACKEND,
 #                   plain "tpserve" lets it choose (auto)
 #   TPSERVE [build/release/tpserve]  a binary to measure instead of building
+#   RESULTS [perf/results]  where latest.csv and latest.png go
+#
+# The default run (7 workloads, 3 servers, 3 rounds of 10 s) takes about
+# 10 minutes, plus the build. A quick check: DURATION=2 ROUNDS=1 WARMUP=0.
 #
 # CPU µs/req: Δ(utime+stime) of the server's processes (tpserve: its one
-# process, all threads; nginx: master and workers) over the run, ÷ requests.
-# MB/s counts response bodies only (req/s × file size).
+# process, all threads; nginx: master and workers) over the run, ÷ requests;
+# CPU s/GB: the same Δ ÷ body gigabytes (10^9 bytes). MB/s counts response
+# bodies only (req/s × file size). RSS: the sum of VmRSS over the server's
+# processes (PSS, which splits pages nginx's processes share, in the CSV).
+#
+# Descriptors: the soft `ulimit -n` is raised to the hard limit (at most
+# 65536); idle-memory needs IDLE_CONNS + 1024 (11,024 by default) for the
+# client and for each server process, many-conns MANY_CONNS + 64.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,20 +59,52 @@ source scripts/common.sh
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 CONNS=${CONNS:-64}
+LARGE_CONNS=${LARGE_CONNS:-8}
+MANY_CONNS=${MANY_CONNS:-1000}
+FILES=${FILES:-10000}
+IDLE_CONNS=${IDLE_CONNS:-10000}
 THREADS=${THREADS:-1}
+WRK_CPUS=${WRK_CPUS:-}
+SERVER_CPUS=${SERVER_CPUS:-}
 WORKERS=${WORKERS:-$(nproc)}
 WARMUP=${WARMUP:-1}
 SERVERS=${SERVERS:-tpserve-io_uring tpserve-epoll nginx}
+RESULTS=${RESULTS:-perf/results}
 read -r -a servers <<<"$SERVERS"
 
-# The workloads, one per line: name, file (created in the document root with
-# this many bytes), wrk connections, and whether each request asks for
-# `Connection: close` (accept/close churn) or keeps the connection alive.
-# Later workloads (64 KiB, 1 MiB, ranges, many files...) are added here.
-WORKLOADS=(
-  "1k-keepalive 1k.bin 1024 $CONNS keepalive"
-  "1k-close 1k.bin 1024 $CONNS close"
+# Every workload, one per line: name, file (a path under the document root;
+# many-files: the prefix of its FILES files), body bytes per request,
+# connections, and the mode: keepalive, close (`Connection: close` on every
+# request: accept/close churn), files (perf/many-files.lua) or idle
+# (perf/hold-connections.py holds the connections, RSS is measured).
+ALL_WORKLOADS=(
+  "small-keepalive 1k.bin 1024 $CONNS keepalive"
+  "small-close 1k.bin 1024 $CONNS close"
+  "medium 64k.bin 65536 $CONNS keepalive"
+  "large 32m.bin 33554432 $LARGE_CONNS keepalive"
+  "many-conns 1k.bin 1024 $MANY_CONNS keepalive"
+  "many-files files 1024 $CONNS files"
+  "idle-memory 1k.bin 1024 $IDLE_CONNS idle"
 )
+# Files written besides the workloads' own, for later workloads.
+EXTRA_FILES=("16k.bin 16384" "1m.bin 1048576")
+
+workloads=()
+if [ -n "${WORKLOADS:-}" ]; then
+  for wanted in $WORKLOADS; do
+    found=
+    for workload in "${ALL_WORKLOADS[@]}"; do
+      [ "${workload%% *}" = "$wanted" ] && found=$workload
+    done
+    if [ -z "$found" ]; then
+      echo "unknown workload: $wanted (known: $(printf '%s ' "${ALL_WORKLOADS[@]%% *}"))" >&2
+      exit 2
+    fi
+    workloads+=("$found")
+  done
+else
+  workloads=("${ALL_WORKLOADS[@]}")
+fi
 
 for server in "${servers[@]}"; do
   case "$server" in tpserve | tpserve-io_uring | tpserve-epoll | nginx) ;;
@@ -53,10 +112,42 @@ for server in "${servers[@]}"; do
   esac
 done
 
-runs=$((${#WORKLOADS[@]} * ${#servers[@]}))
-total=$((runs * (ROUNDS * DURATION + WARMUP)))
-echo "bench: ${#WORKLOADS[@]} workload(s) x ${#servers[@]} server(s) x $ROUNDS round(s) x ${DURATION}s" \
+# --- descriptors -------------------------------------------------------------
+fds_needed=256
+for workload in "${workloads[@]}"; do
+  read -r _ _ _ conns mode <<<"$workload"
+  need=$((conns + 64))
+  [ "$mode" = idle ] && need=$((conns + 1024))
+  ((need > fds_needed)) && fds_needed=$need
+done
+hard=$(ulimit -Hn)
+[ "$hard" = unlimited ] && hard=65536
+target=$((hard < 65536 ? hard : 65536))
+((target < fds_needed)) && ulimit -Hn "$fds_needed" 2>/dev/null && target=$fds_needed
+ulimit -Sn "$target" 2>/dev/null || true
+if (($(ulimit -Sn) < fds_needed)); then
+  echo "bench: these workloads need ulimit -n >= $fds_needed; the hard limit is $(ulimit -Hn)" \
+    "(raise it as root, or lower IDLE_CONNS / MANY_CONNS)" >&2
+  exit 1
+fi
+# The servers' connection limit per worker: the largest connection count
+# spread over the workers, a quarter to spare, plus 1024 (see nginx.conf).
+max_conns=$CONNS
+for workload in "${workloads[@]}"; do
+  read -r _ _ _ conns _ <<<"$workload"
+  ((conns > max_conns)) && max_conns=$conns
+done
+worker_connections=$((max_conns * 5 / 4 / WORKERS + 1024))
+
+wrk_runs=0 idle_runs=0
+for workload in "${workloads[@]}"; do
+  if [[ "$workload" == *" idle" ]]; then idle_runs=$((idle_runs + 1)); else wrk_runs=$((wrk_runs + 1)); fi
+done
+total=$((${#servers[@]} * (wrk_runs * (ROUNDS * DURATION + WARMUP) + idle_runs * ROUNDS * (IDLE_CONNS / 4000 + 5))))
+split="wrk -t$THREADS, wrk on CPUs ${WRK_CPUS:-any}, servers on CPUs ${SERVER_CPUS:-any}, $WORKERS server worker(s), $(nproc) cores"
+echo "bench: ${#workloads[@]} workload(s) x ${#servers[@]} server(s) x $ROUNDS round(s) x ${DURATION}s" \
   "(+${WARMUP}s warm-up each): about ${total}s of load, plus start-up"
+echo "bench: $split; ulimit -n $(ulimit -Sn)"
 
 scripts/setup.sh --bench
 tpserve_bin=${TPSERVE:-}
@@ -65,6 +156,9 @@ if [ -z "$tpserve_bin" ] && [[ " ${servers[*]} " == *" tpserve"* ]]; then
   tpserve_bin=$repo/build/release/tpserve
 fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+wrk_prefix=() server_prefix=()
+[ -n "$WRK_CPUS" ] && wrk_prefix=(taskset -c "$WRK_CPUS")
+[ -n "$SERVER_CPUS" ] && server_prefix=(taskset -c "$SERVER_CPUS")
 
 work=$(mktemp -d /tmp/tpserve-bench.XXXXXX)
 chmod 755 "$work"
@@ -82,15 +176,51 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- document root -------------------------------------------------------------
-for workload in "${WORKLOADS[@]}"; do
-  read -r _ file bytes _ <<<"$workload"
-  head -c "$bytes" < <(yes 'tpserve benchmark payload') >"$docroot/$file"
+payload() { head -c "$1" < <(yes 'tpserve benchmark payload'); }
+for workload in "${workloads[@]}"; do
+  read -r _ file bytes _ mode <<<"$workload"
+  if [ "$mode" = files ]; then
+    # FILES files of BYTES bytes in directories of 100, each different (its
+    # number first) so that a mix-up shows. printf is a builtin: no fork each.
+    [ -d "$docroot/$file" ] && continue
+    body=$(payload "$((bytes - 6))")
+    for ((n = 0; n < FILES; n++)); do
+      dir=$(printf '%s/%s/%02d' "$docroot" "$file" $((n / 100)))
+      ((n % 100 == 0)) && mkdir -p "$dir"
+      printf '%05d %s' "$n" "$body" >"$(printf '%s/f%04d.bin' "$dir" "$n")"
+    done
+  else
+    [ -f "$docroot/$file" ] || payload "$bytes" >"$docroot/$file"
+  fi
+done
+for extra in "${EXTRA_FILES[@]}"; do
+  read -r file bytes <<<"$extra"
+  payload "$bytes" >"$docroot/$file"
 done
 
 # --- servers -------------------------------------------------------------------
+# A listening port below the kernel's ephemeral range: the runs leave tens of
+# thousands of client sockets (TIME_WAIT, held connections) on ephemeral
+# ports, and a server port among them may fail to bind.
+bench_port() {
+  local low port
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+  ((low > 11024)) || { free_port; return; }
+  for _ in $(seq 1 50); do
+    port=$((10000 + RANDOM % (low - 10000)))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null &&
+      ! ss -Htan "sport = :$port" 2>/dev/null | grep -q .; then
+      echo "$port"
+      return 0
+    fi
+  done
+  echo "bench: no free port found" >&2
+  return 1
+}
+
 start_nginx() {
   local port user_line='' temp_paths='' module
-  port=$(free_port)
+  port=$(bench_port)
   # As root, nginx would switch its workers to "nobody"; keep the current user.
   [ "$(id -u)" -eq 0 ] && user_line="user root;"
   temp_paths="    client_body_temp_path $work/nginx/client_body;"
@@ -105,11 +235,12 @@ start_nginx() {
   template=${template//@USER_LINE@/$user_line}
   template=${template//@TEMP_PATHS@/$temp_paths}
   template=${template//@WORKERS@/$WORKERS}
+  template=${template//@WORKER_CONNECTIONS@/$worker_connections}
   template=${template//@PREFIX@/$work/nginx}
   template=${template//@PORT@/$port}
   template=${template//@ROOT@/$docroot}
   printf '%s\n' "$template" >"$conf"
-  if ! start_server "$work/nginx/stdout" "$work/nginx/stderr" "$port" \
+  if ! start_server "$work/nginx/stdout" "$work/nginx/stderr" "$port" "${server_prefix[@]}" \
     "$nginx_bin" -p "$work/nginx" -c "$conf" -e "$work/nginx/error.log"; then
     cat "$work/nginx/error.log" >&2 2>/dev/null || true
     exit 1
@@ -122,14 +253,16 @@ start_nginx() {
 start_tpserve_peer() {
   local name=$1 port backend=auto dir=$work/$1
   [ "$name" != tpserve ] && backend=${name#tpserve-}
-  port=$(free_port)
+  port=$(bench_port)
   mkdir -p "$dir"
   # The defaults of config/default.yaml, but like nginx above: never close
-  # a benchmark connection for having served "enough".
+  # a benchmark connection for having served "enough", and the same
+  # connection limit per worker as nginx's worker_connections.
   local conf=$dir/tpserve.yaml
   printf '%s\n' "# perf/bench.sh: config/default.yaml's defaults but for this" \
-    "limits:" "  keepalive_requests: 100000000" >"$conf"
-  start_server "$dir/stdout" "$dir/stderr" "$port" \
+    "limits:" "  keepalive_requests: 100000000" \
+    "  max_connections: $worker_connections" >"$conf"
+  start_server "$dir/stdout" "$dir/stderr" "$port" "${server_prefix[@]}" \
     "$tpserve_bin" --config "$conf" --root "$docroot" --io-backend "$backend" \
     --listen "127.0.0.1:$port" --workers "$WORKERS" --access-log off --log-level warn ||
     exit 1
@@ -138,7 +271,8 @@ start_tpserve_peer() {
 }
 
 # The server's processes: tpserve is one process (threads are counted in its
-# stat); nginx is the master and its worker children.
+# stat); nginx is the master and its worker children. (With SERVER_CPUS the
+# started process is taskset, which execs the server: the same PID.)
 server_pids() {
   local main=$1 file stat rest
   echo "$main"
@@ -161,6 +295,20 @@ cpu_ticks() {
   echo "$sum"
 }
 
+# memory_kb FIELD PID...: the sum of FIELD (VmRSS from status, Pss from
+# smaps_rollup) in kB over the processes.
+memory_kb() {
+  local field=$1 file=status sum=0 p key value _
+  shift
+  [ "$field" = Pss ] && file=smaps_rollup
+  for p in "$@"; do
+    while read -r key value _; do
+      [ "$key" = "$field:" ] && sum=$((sum + value))
+    done <"/proc/$p/$file" 2>/dev/null || true
+  done
+  echo "$sum"
+}
+
 for server in "${servers[@]}"; do
   case "$server" in
     tpserve*) start_tpserve_peer "$server" ;;
@@ -169,14 +317,24 @@ for server in "${servers[@]}"; do
   echo "$server: ${url[$server]} (pid ${pid[$server]}, $WORKERS worker(s))"
 done
 
-# Both must serve the very bytes of every file before anything is measured.
-for workload in "${WORKLOADS[@]}"; do
-  read -r name file _ _ _ <<<"$workload"
-  for server in "${servers[@]}"; do
-    if ! curl -sf --max-time 5 "${url[$server]}/$file" | cmp -s - "$docroot/$file"; then
-      echo "bench: $server does not serve $file correctly; not measuring" >&2
-      exit 1
-    fi
+# Both must serve the very bytes of every file before anything is measured
+# (many-files: its first, a middle and its last file).
+for workload in "${workloads[@]}"; do
+  read -r name file _ _ mode <<<"$workload"
+  paths=("$file")
+  if [ "$mode" = files ]; then
+    paths=()
+    for n in 0 $((FILES / 2)) $((FILES - 1)); do
+      paths+=("$(printf '%s/%02d/f%04d.bin' "$file" $((n / 100)) "$n")")
+    done
+  fi
+  for path in "${paths[@]}"; do
+    for server in "${servers[@]}"; do
+      if ! curl -sf --max-time 10 "${url[$server]}/$path" | cmp -s - "$docroot/$path"; then
+        echo "bench: $server does not serve $path correctly; not measuring" >&2
+        exit 1
+      fi
+    done
   done
 done
 
@@ -189,16 +347,21 @@ csv_rows=$work/rows.csv
 measure() {
   local server=$1 workload=$2 round=$3 name file bytes conns mode seconds
   read -r name file bytes conns mode <<<"$workload"
-  local headers=()
-  [ "$mode" = close ] && headers=(-H "Connection: close")
+  if [ "$mode" = idle ]; then
+    [ "$round" = warmup ] || measure_idle "$server" "$workload" "$round"
+    return 0
+  fi
+  local args=(-s perf/wrk-report.lua "${url[$server]}/$file")
+  [ "$mode" = close ] && args=(-H "Connection: close" "${args[@]}")
+  [ "$mode" = files ] && args=(-s perf/many-files.lua "${url[$server]}" -- "$FILES" "/$file")
   seconds=$DURATION
   [ "$round" = warmup ] && seconds=$WARMUP
   local pids before after out
   mapfile -t pids < <(server_pids "${pid[$server]}")
   before=$(cpu_ticks "${pids[@]}")
   # In the background so that a signal stops the run at once (see cleanup).
-  timeout $((seconds + 30)) wrk -t"$THREADS" -c"$conns" -d"${seconds}s" --latency "${headers[@]}" \
-    -s perf/wrk-report.lua "${url[$server]}/$file" >"$work/wrk.out" 2>&1 &
+  timeout $((seconds + 30)) "${wrk_prefix[@]}" wrk -t"$THREADS" -c"$conns" -d"${seconds}s" \
+    --latency "${args[@]}" >"$work/wrk.out" 2>&1 &
   wrk_pid=$!
   if ! wait "$wrk_pid"; then
     echo "bench: wrk failed against $server:" >&2
@@ -219,39 +382,88 @@ measure() {
     esac
   done
   awk -v w="$name" -v s="$server" -v r="$round" -v n="$requests" -v us="$duration_us" \
-    -v size="$bytes" -v p50="$p50_us" -v p99="$p99_us" \
+    -v size="$bytes" -v p50="$p50_us" -v p99="$p99_us" -v conns="$conns" \
     -v non2xx="$err_status" -v sock=$((err_connect + err_read + err_write + err_timeout)) \
     -v ticks=$((after - before)) -v hz="$hz" 'BEGIN {
       rps = n / (us / 1e6)
       cpu = n ? ticks * 1e6 / hz / n : 0
-      printf "%s,%s,%s,%d,%.3f,%.1f,%.2f,%.1f,%.1f,%d,%d,%.2f\n",
-        w, s, r, n, us / 1e6, rps, rps * size / 1e6, p50, p99, non2xx, sock, cpu
+      per_gb = n ? ticks / hz / (n * size / 1e9) : 0
+      printf "%s,%s,%s,%d,%.3f,%.1f,%.2f,%.1f,%.1f,%d,%d,%.2f,%.3f,0,0,0,%d\n",
+        w, s, r, n, us / 1e6, rps, rps * size / 1e6, p50, p99, non2xx, sock, cpu, per_gb, conns
     }' >>"$csv_rows"
   local row
   IFS=, read -r -a row < <(tail -n1 "$csv_rows")
-  printf '  %s %-17s round %s: %8.0f req/s  %6.2f CPU us/req  %s errors\n' \
-    "$name" "$server" "$round" "${row[5]}" "${row[11]}" $((row[9] + row[10]))
+  printf '  %-15s %-17s round %s: %8.0f req/s %9.1f MB/s %7.2f CPU us/req  %s errors\n' \
+    "$name" "$server" "$round" "${row[5]}" "${row[6]}" "${row[11]}" $((row[9] + row[10]))
+}
+
+# measure_idle SERVER WORKLOAD ROUND: RSS before, and while the client holds
+# CONNS idle keep-alive connections (one request made on each).
+measure_idle() {
+  local server=$1 workload=$2 round=$3 name file bytes conns mode
+  read -r name file bytes conns mode <<<"$workload"
+  local pids base_kb rss_kb pss_kb port=${url[$server]##*:}
+  mapfile -t pids < <(server_pids "${pid[$server]}")
+  base_kb=$(memory_kb VmRSS "${pids[@]}")
+  : >"$work/hold.out"
+  "${wrk_prefix[@]}" python3 perf/hold-connections.py --port "$port" --path "/$file" \
+    --count "$conns" --hold 3 >"$work/hold.out" 2>&1 &
+  wrk_pid=$!
+  local waited=0
+  until grep -q '^held ' "$work/hold.out"; do
+    if ! alive "$wrk_pid" || ((waited > 1200)); then
+      echo "bench: the idle-memory client failed against $server:" >&2
+      cat "$work/hold.out" >&2
+      exit 1
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  # Let the server finish with the last answers before reading its memory.
+  sleep 1
+  rss_kb=$(memory_kb VmRSS "${pids[@]}")
+  pss_kb=$(memory_kb Pss "${pids[@]}")
+  wait "$wrk_pid" || true
+  wrk_pid=
+  local held failed open_secs open_after
+  read -r _ held failed open_secs <"$work/hold.out"
+  open_after=$(awk '$1 == "open-after" { print $2 }' "$work/hold.out")
+  open_after=${open_after:-0}
+  printf '%s,%s,%s,%d,%.3f,0,0,0,0,0,%d,0,0,%.1f,%.1f,%.1f,%d\n' "$name" "$server" "$round" \
+    "$held" "$open_secs" $((failed + held - open_after)) \
+    "$(awk -v k="$rss_kb" 'BEGIN { print k / 1024 }')" \
+    "$(awk -v k="$base_kb" 'BEGIN { print k / 1024 }')" \
+    "$(awk -v k="$pss_kb" 'BEGIN { print k / 1024 }')" "$conns" >>"$csv_rows"
+  printf '  %-15s %-17s round %s: %d connections held, RSS %.1f MB (%.1f MB before)  %d errors\n' \
+    "$name" "$server" "$round" "$held" "$(awk -v k="$rss_kb" 'BEGIN { print k / 1024 }')" \
+    "$(awk -v k="$base_kb" 'BEGIN { print k / 1024 }')" $((failed + held - open_after))
+  # The server closes CONNS connections now: not in the next run's CPU time.
+  sleep 1
 }
 
 if ((WARMUP > 0)); then
-  for workload in "${WORKLOADS[@]}"; do
+  for workload in "${workloads[@]}"; do
     for server in "${servers[@]}"; do measure "$server" "$workload" warmup; done
   done
 fi
 for ((round = 1; round <= ROUNDS; round++)); do
-  for workload in "${WORKLOADS[@]}"; do
+  for workload in "${workloads[@]}"; do
     for server in "${servers[@]}"; do measure "$server" "$workload" "$round"; done
   done
 done
 
 # --- results ---------------------------------------------------------------------
-mkdir -p perf/results
-csv=perf/results/latest.csv
-header=workload,server,round,requests,seconds,req_per_s,body_mb_per_s,p50_us,p99_us,non_2xx,socket_errors,cpu_us_per_req
-# Medians per (workload, server), and the per-round req/s ratio to nginx.
-awk -F, -v OFS=, -v header="$header" -v conf="rounds=$ROUNDS duration=${DURATION}s threads=$THREADS workers=$WORKERS" '
+mkdir -p "$RESULTS"
+csv=$RESULTS/latest.csv
+header=workload,server,round,requests,seconds,req_per_s,body_mb_per_s,p50_us,p99_us,non_2xx,socket_errors
+header+=,cpu_us_per_req,cpu_s_per_gb,rss_mb,rss_before_mb,pss_mb,connections,vs_nginx,cpu_vs_nginx
+# Per round: the ratio to nginx of the same round (req/s; idle-memory: RSS)
+# and of CPU per request. Medians per (workload, server), of the figures and
+# of those per-round ratios, with the ratios' range in the table.
+awk -F, -v OFS=, -v header="$header" -v conf="rounds=$ROUNDS duration=${DURATION}s; $split" '
   function median(list,   a, n, i, j, t) {
     n = split(list, a, " ")
+    if (n == 0) return ""
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
@@ -263,27 +475,49 @@ awk -F, -v OFS=, -v header="$header" -v conf="rounds=$ROUNDS duration=${DURATION
   {
     rows[NR] = $0; key = $1 SUBSEP $2
     if (!(key in seen)) { seen[key] = 1; order[++nkeys] = key }
-    for (f = 4; f <= 12; f++) col[key, f] = col[key, f] " " $f
-    rps[$1, $2, $3] = $6
+    for (f = 4; f <= 17; f++) col[key, f] = col[key, f] " " $f
+    main[$1, $2, $3] = $14 > 0 ? $14 : $6
+    cpu[$1, $2, $3] = $12
   }
+  function ratio(a, b) { return b > 0 ? sprintf("%.3f", a / b) : "" }
   END {
     print header > CSV
-    for (i = 1; i <= NR; i++) print rows[i] > CSV
-    printf "\n%-13s %-17s %11s %9s %8s %8s %7s %9s  %s\n", "workload", "server", "req/s", "MB/s", "p50 ms", "p99 ms", "errors", "CPU us/req", "req/s vs nginx (rounds)"
+    for (i = 1; i <= NR; i++) {
+      $0 = rows[i]
+      $18 = ratio(main[$1, $2, $3], main[$1, "nginx", $3]); $19 = ratio(cpu[$1, $2, $3], cpu[$1, "nginx", $3])
+      if ($18 != "") vs[$1, $2] = vs[$1, $2] " " $18
+      if ($19 != "") vsc[$1, $2] = vsc[$1, $2] " " $19
+      print > CSV
+    }
+    printf "\n%-15s %-17s %9s %8s %7s %7s %6s %7s %8s  %-19s %-17s\n", "workload", "server", "req/s", "MB/s", "p50 ms", "p99 ms", "errors",
+      "CPU", "CPU s/GB", "vs nginx (range)", "CPU vs nginx"
+    printf "%-15s %-17s %9s %8s %7s %7s %6s %7s %8s  %-19s %-17s\n", "", "", "", "", "", "", "", "us/req", "", "idle: RSS", ""
     for (k = 1; k <= nkeys; k++) {
       split(order[k], ws, SUBSEP); w = ws[1]; s = ws[2]
-      for (f = 4; f <= 12; f++) m[f] = median(col[order[k], f])
+      for (f = 4; f <= 17; f++) m[f] = median(col[order[k], f])
       $0 = ""; $1 = w; $2 = s; $3 = "median"
-      for (f = 4; f <= 12; f++) $f = m[f]
+      for (f = 4; f <= 17; f++) $f = m[f]
+      $18 = median(vs[w, s]); $19 = median(vsc[w, s])
       print > CSV
-      ratio = "-"
-      if ((w, "nginx") in seen) {
-        list = ""
-        for (key in rps) { split(key, p, SUBSEP); if (p[1] == w && p[2] == s && (w, "nginx", p[3]) in rps) list = list " " rps[key] / rps[w, "nginx", p[3]] }
-        ratio = sprintf("%.2f (%s)", median(list), minmax(list))
+      r = vs[w, s] == "" ? "-" : sprintf("%.2f (%s)", $18, minmax(vs[w, s]))
+      rc = vsc[w, s] == "" ? "-" : sprintf("%.2f (%s)", $19, minmax(vsc[w, s]))
+      if (s == "nginx") r = rc = "1 (the peer)"
+      if (m[14] > 0) {
+        printf "%-15s %-17s %9s %8s %7s %7s %6d %7s %8s  %-19s RSS %.1f MB with %d connections (%.1f before: %.1f KiB each), PSS %.1f MB\n",
+          w, s, "-", "-", "-", "-", m[10] + m[11], "-", "-", r, m[14], m[17], m[15], (m[14] - m[15]) * 1024 / (m[17] ? m[17] : 1), m[16]
+      } else {
+        printf "%-15s %-17s %9.0f %8.1f %7.3f %7.3f %6d %7.2f %8s  %-19s %-17s\n", w, s, m[6], m[7], m[8] / 1000, m[9] / 1000, m[10] + m[11],
+          m[12], (m[7] >= m[6] ? sprintf("%.3f", m[13]) : "-"), r, rc
       }
-      printf "%-13s %-17s %11.0f %9.1f %8.3f %8.3f %7d %9.2f  %s\n", w, s, m[6], m[7], m[8] / 1000, m[9] / 1000, m[10] + m[11], m[12], ratio
     }
     printf "(medians of %s)\n", conf
   }' CSV="$csv" "$csv_rows"
 echo "wrote $csv"
+if command -v gnuplot >/dev/null 2>&1; then
+  if gnuplot -e "csv='$csv'; png='$RESULTS/latest.png'" perf/chart.gnuplot 2>"$work/gnuplot.err"; then
+    echo "wrote $RESULTS/latest.png"
+  else
+    echo "bench: gnuplot failed:" >&2
+    cat "$work/gnuplot.err" >&2
+  fi
+fi
