@@ -13,6 +13,10 @@ namespace {
 // Room for the longest allowed head plus the start of a pipelined request,
 // so the parser, not the buffer, is what enforces the header limits.
 constexpr std::size_t kBufferSlack = 4096;
+// What a connection receives into at first: most request heads fit, and an
+// idle keep-alive connection holds no more. A larger head grows the buffer
+// once, up to the limit (header_bytes + slack).
+constexpr std::size_t kInitialBuffer = 4096;
 
 std::string_view protocol_of(const http::Request& request) noexcept {
     return request.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
@@ -50,7 +54,6 @@ std::uint16_t port_of(std::string_view address) noexcept {
 Connection::Connection(ConnectionEnv& env)
     : env_(env),
       parser_(env.config.limits),
-      resolver_(env.config.serve_hidden),  // the handler sets it per site
       capacity_(env.config.limits.header_bytes + kBufferSlack) {}
 
 void Connection::offered(ConnId id) noexcept {
@@ -72,7 +75,10 @@ Connection::Outcome Connection::on_completion(const Completion& completion) {
 
 Connection::Outcome Connection::on_accept(const Completion& completion) {
     if (completion.status != IoStatus::Ok) return freed();
-    if (!buffer_) buffer_ = std::make_unique<std::byte[]>(capacity_);
+    if (!buffer_) {
+        size_ = std::min(kInitialBuffer, capacity_);
+        buffer_ = std::make_unique_for_overwrite<std::byte[]>(size_);
+    }
     const std::size_t size = std::min(completion.peer.size(), peer_.size());
     std::memcpy(peer_.data(), completion.peer.data(), size);
     peer_size_ = size;
@@ -150,6 +156,7 @@ Connection::Outcome Connection::process() {
         env_.proactor.transmit(id_, plan_, Clock::now() + env_.config.timeouts.send);
         return Outcome::Live;
     }
+    if (filled_ == size_ && size_ < capacity_) grow();
     if (filled_ == capacity_) {
         // Unreachable while the parser enforces the limits; never spin on a full buffer.
         respond_error(431);
@@ -163,7 +170,8 @@ Connection::Outcome Connection::process() {
 
 void Connection::respond(const http::Request& request) {
     const bool keep_alive = !stopping_ && served_ + 1 < env_.config.limits.keepalive_requests;
-    const handler::ResponseInfo info = env_.handler.respond(request, keep_alive, resolver_, plan_);
+    const handler::ResponseInfo info =
+        env_.handler.respond(request, keep_alive, env_.resolver, plan_);
     ++served_;
     log_access(&request, info);
 }
@@ -219,8 +227,16 @@ void Connection::post_receive() {
                               : served_ == 0        ? Clock::now() + env_.config.timeouts.header
                                                     : Clock::now() + env_.config.timeouts.keepalive;
     state_ = State::Reading;
-    env_.proactor.receive(id_, std::span<std::byte>(buffer_.get() + filled_, capacity_ - filled_),
+    env_.proactor.receive(id_, std::span<std::byte>(buffer_.get() + filled_, size_ - filled_),
                           deadline);
+}
+
+void Connection::grow() {
+    // The parser keeps offsets, not pointers, so the window may move.
+    auto larger = std::make_unique_for_overwrite<std::byte[]>(capacity_);
+    std::memcpy(larger.get(), buffer_.get(), filled_);
+    buffer_ = std::move(larger);
+    size_ = capacity_;
 }
 
 Connection::Outcome Connection::abort() {

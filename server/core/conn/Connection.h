@@ -27,6 +27,7 @@ struct ConnectionEnv {
     const config::Config& config;
     Proactor& proactor;
     handler::StaticHandler& handler;  // its ResponseInfo names the site, whose log is used
+    files::PathResolver& resolver;    // the worker's: only used while a request is answered
 };
 
 class Connection {
@@ -64,6 +65,7 @@ private:
     void respond_error(std::uint16_t status);
     void compact() noexcept;
     void post_receive();
+    void grow();
     void log_access(const http::Request* request, const handler::ResponseInfo& info);
     [[nodiscard]] bool request_in_progress() const noexcept;
 
@@ -75,9 +77,9 @@ private:
     Deadline request_deadline_{};
     Clock::time_point request_start_{};  // first byte of the request being parsed
     http::RequestParser parser_;
-    files::PathResolver resolver_;
     std::unique_ptr<std::byte[]> buffer_;
-    std::size_t capacity_ = 0;
+    std::size_t capacity_ = 0;  // the most buffer_ may grow to
+    std::size_t size_ = 0;      // what buffer_ holds now
     std::size_t filled_ = 0;
     plan::TransmitPlan plan_;
     std::array<char, 64> peer_{};

@@ -14,7 +14,8 @@ Worker::Worker(const config::Config& config, Proactor& proactor, const handler::
                const files::MimeTable& mime, std::uint32_t max_connections)
     : proactor_(proactor),
       handler_(config, sites, mime),
-      env_{config, proactor, handler_},
+      resolver_(config.serve_hidden),
+      env_{config, proactor, handler_, resolver_},
       slots_(max_connections),
       generations_(max_connections, 0) {
     free_.reserve(max_connections);

@@ -40,6 +40,7 @@ private:
 
     Proactor& proactor_;
     handler::StaticHandler handler_;
+    files::PathResolver resolver_;  // one per worker: connections use it one at a time
     ConnectionEnv env_;
     std::vector<std::unique_ptr<Connection>> slots_;
     std::vector<std::uint32_t> generations_;

@@ -42,8 +42,7 @@ bool is_digit(char c) {
 }  // namespace
 
 struct RequestParser::Impl {
-    explicit Impl(const config::Limits& l)
-        : limits(l), head(l.header_count), head_copy(std::make_unique<char[]>(l.header_bytes)) {
+    explicit Impl(const config::Limits& l) : limits(l), head(l.header_count) {
         llhttp_settings_init(&settings);
         settings.on_method = &data<&Impl::on_method>;
         settings.on_url = &data<&Impl::on_url>;
@@ -274,6 +273,8 @@ struct RequestParser::Impl {
         if (!ascii::crlf_only(std::string_view(h, len))) return failed(400, "bare CR or LF");
         if (request.has_body) {
             // The body streams through the window; keep the head out of its way.
+            // Allocated the first time only: most connections never send a body.
+            if (!head_copy) head_copy = std::make_unique_for_overwrite<char[]>(limits.header_bytes);
             std::memcpy(head_copy.get(), h, len);
             head.materialize(head_copy.get(), request);
         }

@@ -4,8 +4,10 @@
 //
 // Contract: one parser per connection, used by one thread at a time. The
 // caller owns one contiguous receive window that only grows at the end
-// (until drop()) and is never larger than 4 GiB. Everything is allocated once
-// at construction; parse(), next(), drop() never allocate or throw.
+// (until drop()) and is never larger than 4 GiB; it may move between calls
+// (the parser keeps offsets). Everything is allocated once at construction,
+// except a copy of the head allocated the first time a request has a body;
+// next() and drop() never allocate or throw.
 //
 // Typical loop:
 //   receive into buf[filled..];  ev = p.parse({buf, filled});

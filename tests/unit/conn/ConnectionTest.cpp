@@ -301,3 +301,38 @@ TEST_F(ConnectionTest, DirectoryRedirectAndIndex) {
 
 }  // namespace
 }  // namespace tpserve::testing
+
+namespace tpserve::testing {
+namespace {
+
+TEST_F(ConnectionTest, IdleConnectionsReceiveIntoASmallBufferThatGrowsForALargeHead) {
+    start();
+    const auto slot = connect();
+    ASSERT_NE(proactor.pending(slot), nullptr);
+    const std::size_t initial = proactor.pending(slot)->into.size();
+    EXPECT_LE(initial, 4096u) << "an idle connection holds a small buffer";
+    // A 10 KiB head arrives in pieces no larger than what each receive offers.
+    const std::string head =
+        "GET /a.txt HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(10'000, 'b') +
+        "\r\n\r\nGET /b.css HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::size_t sent = 0;
+    while (sent < head.size()) {
+        const auto* pending = proactor.pending(slot);
+        ASSERT_NE(pending, nullptr);
+        if (pending->kind != OpKind::Receive) break;
+        const std::size_t n = std::min(pending->into.size(), head.size() - sent);
+        proactor.deliver(slot, std::string_view(head).substr(sent, n));
+        proactor.step(*worker);
+        sent += n;
+    }
+    EXPECT_EQ(sent, head.size());
+    const auto* pending = proactor.pending(slot);
+    ASSERT_NE(pending, nullptr);
+    ASSERT_EQ(pending->kind, OpKind::Transmit);
+    const std::string wire = proactor.finish_transmit(slot);
+    EXPECT_NE(wire.find("<file:0+10>"), std::string::npos) << wire;
+    EXPECT_NE(wire.find("Content-Length: 20"), std::string::npos) << wire;
+}
+
+}  // namespace
+}  // namespace tpserve::testing
