@@ -49,7 +49,7 @@ enum class IoBackend : std::uint8_t { Auto, IoUring, Epoll };
 struct Cache {
     bool enabled = true;
     std::chrono::milliseconds validity{1000};  // then the path is opened again
-    std::uint32_t max_entries = 10'000;        // per site; hits and misses alike
+    std::uint32_t max_entries = 40'000;        // per site; hits and misses (~3 per file: .br, .gz)
 };
 
 struct Io {

@@ -286,7 +286,7 @@ TEST(ConfigLoader, CacheKeys) {
     const config::Config d;
     EXPECT_TRUE(d.cache.enabled);
     EXPECT_EQ(d.cache.validity, std::chrono::milliseconds(1000));
-    EXPECT_EQ(d.cache.max_entries, 10'000u);
+    EXPECT_EQ(d.cache.max_entries, 40'000u);
     const config::Config c =
         load_config_text("cache: {enabled: false, validity: 250ms, max_entries: 64}", "t", "");
     EXPECT_FALSE(c.cache.enabled);
