@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "http/Ascii.h"
+
 namespace tpserve::app {
 
 namespace {
@@ -14,19 +16,6 @@ std::string in_quotes(std::string_view text) {
 bool is_control(char ch) noexcept {
     const auto c = static_cast<unsigned char>(ch);
     return c < 0x20 || c == 0x7F;
-}
-
-bool is_tchar(char c) noexcept {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-    }
-    return true;
 }
 
 }  // namespace
@@ -71,7 +60,7 @@ std::string check_glob(std::string_view text) {
 std::string check_field_name(std::string_view text) {
     if (text.empty()) return "a header field name cannot be empty";
     for (const char c : text) {
-        if (!is_tchar(c)) return in_quotes(text) + " is not a valid header field name";
+        if (!http::ascii::is_tchar(c)) return in_quotes(text) + " is not a valid header field name";
     }
     // Fields that frame the message, describe the representation or are
     // the server's own: setting them by rule would contradict the response.
@@ -96,7 +85,7 @@ std::string check_field_name(std::string_view text) {
                                                          "location",
                                                          "accept-ranges"};
     for (const std::string_view owned : kOwned) {
-        if (iequals(text, owned)) {
+        if (http::ascii::iequals(text, owned)) {
             if (owned == "cache-control" || owned == "expires")
                 return in_quotes(text) + " is set with the rule's cache_control or max_age keys";
             return in_quotes(text) + " is set by the server and cannot be set by a rule";

@@ -10,6 +10,7 @@
 #include "handler/MultipartRanges.h"
 #include "handler/Preconditions.h"
 #include "http/AcceptEncoding.h"
+#include "http/Ascii.h"
 #include "http/ByteRanges.h"
 
 namespace tpserve::handler {
@@ -44,9 +45,7 @@ std::string_view single_range_field(const http::Request& request) noexcept {
     std::string_view value;
     int count = 0;
     for (const http::Header& header : request.headers) {
-        if (header.name.size() == 5 && (header.name[0] | 0x20) == 'r' &&
-            (header.name[1] | 0x20) == 'a' && (header.name[2] | 0x20) == 'n' &&
-            (header.name[3] | 0x20) == 'g' && (header.name[4] | 0x20) == 'e') {
+        if (http::ascii::iequals(header.name, "range")) {
             value = header.value;
             ++count;
         }

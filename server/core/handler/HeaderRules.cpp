@@ -5,24 +5,11 @@
 
 #include "files/HttpDate.h"
 #include "handler/HeadWriter.h"
+#include "http/Ascii.h"
 
 namespace tpserve::handler {
 
 namespace {
-
-char ascii_lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-}
-
-// Field names compare case-insensitively (RFC 9110 §5.1). Only letters
-// fold: '^' and '~' are distinct token characters one bit apart.
-bool same_name(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-    }
-    return true;
-}
 
 constexpr std::size_t kMaxAgeBytes = 64;   // "Cache-Control: max-age=2147483647\r\n"
 constexpr std::size_t kExpiresBytes = 64;  // "Expires: <29 bytes>\r\n"
@@ -79,7 +66,7 @@ void HeaderRules::apply(std::string_view path, std::int64_t now, HeadWriter& hea
             bool overridden = false;
             for (std::size_t j = i + 1; j < rules_.size() && !overridden; ++j) {
                 for (const auto& later : rules_[j].source->set) {
-                    if (same_name(later.first, name) && rules_[j].glob.matches(path)) {
+                    if (http::ascii::iequals(later.first, name) && rules_[j].glob.matches(path)) {
                         overridden = true;
                         break;
                     }

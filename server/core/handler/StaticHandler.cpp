@@ -3,19 +3,14 @@
 #include "handler/Exchange.h"
 #include "handler/HeadWriter.h"
 #include "http/AcceptMedia.h"
+#include "http/Ascii.h"
 #include "http/Host.h"
 
 namespace tpserve::handler {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-    }
-    return true;
-}
+using http::ascii::iequals;
 
 // An absolute-form target (RFC 9112 §3.2.2) split into its authority and the
 // origin-form rest; false when `target` is not one.
