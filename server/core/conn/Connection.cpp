@@ -13,10 +13,6 @@ namespace {
 // Room for the longest allowed head plus the start of a pipelined request,
 // so the parser, not the buffer, is what enforces the header limits.
 constexpr std::size_t kBufferSlack = 4096;
-// What a connection receives into at first: most request heads fit, and an
-// idle keep-alive connection holds no more. A larger head grows the buffer
-// once, up to the limit (header_bytes + slack).
-constexpr std::size_t kInitialBuffer = 4096;
 
 std::string_view protocol_of(const http::Request& request) noexcept {
     return request.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
@@ -52,9 +48,7 @@ std::uint16_t port_of(std::string_view address) noexcept {
 }  // namespace
 
 Connection::Connection(ConnectionEnv& env)
-    : env_(env),
-      parser_(env.config.limits),
-      capacity_(env.config.limits.header_bytes + kBufferSlack) {}
+    : env_(env), capacity_(env.config.limits.header_bytes + kBufferSlack) {}
 
 void Connection::offered(ConnId id) noexcept {
     id_ = id;
@@ -75,19 +69,13 @@ Connection::Outcome Connection::on_completion(const Completion& completion) {
 
 Connection::Outcome Connection::on_accept(const Completion& completion) {
     if (completion.status != IoStatus::Ok) return freed();
-    if (!buffer_) {
-        size_ = std::min(kInitialBuffer, capacity_);
-        buffer_ = std::make_unique_for_overwrite<std::byte[]>(size_);
-    }
     const std::size_t size = std::min(completion.peer.size(), peer_.size());
     std::memcpy(peer_.data(), completion.peer.data(), size);
     peer_size_ = size;
     local_size_ = std::min(completion.local.size(), local_.size());
     std::memcpy(local_.data(), completion.local.data(), local_size_);
-    parser_.reset();
     filled_ = 0;
     served_ = 0;
-    plan_.clear();
     if (stopping_) return abort();
     post_receive();
     return Outcome::Live;
@@ -102,18 +90,26 @@ Connection::Outcome Connection::on_receive(const Completion& completion) {
         }
         return abort();
     }
+    std::size_t received = completion.bytes;
+    if (receiving_any_) {
+        // The bytes are in the backend's memory only for this call.
+        receiving_any_ = false;
+        take_workspace();
+        received = std::min(completion.data.size(), workspace_->size - filled_);
+        std::memcpy(workspace_->buffer.get() + filled_, completion.data.data(), received);
+    }
     if (filled_ == 0) {
         request_start_ = Clock::now();
         request_deadline_ = request_start_ + env_.config.timeouts.header;
     }
-    filled_ += completion.bytes;
+    filled_ += received;
     return process();
 }
 
 Connection::Outcome Connection::on_transmit(const Completion& completion) {
     if (completion.closed || state_ == State::Closing) return freed();
     if (completion.status != IoStatus::Ok) return abort();
-    plan_.clear();
+    workspace_->plan.clear();
     if (stopping_ && !request_in_progress()) return abort();
     return process();
 }
@@ -134,34 +130,36 @@ bool Connection::request_in_progress() const noexcept {
 }
 
 Connection::Outcome Connection::process() {
+    http::RequestParser& parser = workspace_->parser;
+    plan::TransmitPlan& plan = workspace_->plan;
     for (;;) {
         const http::ParseEvent event =
-            parser_.parse(std::span<const std::byte>(buffer_.get(), filled_));
+            parser.parse(std::span<const std::byte>(workspace_->buffer.get(), filled_));
         if (event == http::ParseEvent::Request) {
-            respond(parser_.request());
-            if (plan_.disposition == plan::Disposition::Close) break;
-            parser_.next();
+            respond(parser.request());
+            if (plan.disposition == plan::Disposition::Close) break;
+            parser.next();
             continue;
         }
         if (event == http::ParseEvent::ExpectContinue) {
-            handler::StaticHandler::add_continue(plan_);
+            handler::StaticHandler::add_continue(plan);
         } else if (event == http::ParseEvent::Error) {
-            respond_error(parser_.error_status());
+            respond_error(parser.error_status());
         }
         break;
     }
     compact();
-    if (!plan_.empty()) {
+    if (!plan.empty()) {
         state_ = State::Transmitting;
-        env_.proactor.transmit(id_, plan_, Clock::now() + env_.config.timeouts.send);
+        env_.proactor.transmit(id_, plan, Clock::now() + env_.config.timeouts.send);
         return Outcome::Live;
     }
-    if (filled_ == size_ && size_ < capacity_) grow();
+    if (filled_ == workspace_->size && workspace_->size < capacity_) grow();
     if (filled_ == capacity_) {
         // Unreachable while the parser enforces the limits; never spin on a full buffer.
         respond_error(431);
         state_ = State::Transmitting;
-        env_.proactor.transmit(id_, plan_, Clock::now() + env_.config.timeouts.send);
+        env_.proactor.transmit(id_, plan, Clock::now() + env_.config.timeouts.send);
         return Outcome::Live;
     }
     post_receive();
@@ -171,13 +169,13 @@ Connection::Outcome Connection::process() {
 void Connection::respond(const http::Request& request) {
     const bool keep_alive = !stopping_ && served_ + 1 < env_.config.limits.keepalive_requests;
     const handler::ResponseInfo info =
-        env_.handler.respond(request, keep_alive, env_.resolver, plan_);
+        env_.handler.respond(request, keep_alive, env_.resolver, workspace_->plan);
     ++served_;
     log_access(&request, info);
 }
 
 void Connection::respond_error(std::uint16_t status) {
-    const handler::ResponseInfo info = env_.handler.respond_error(status, plan_);
+    const handler::ResponseInfo info = env_.handler.respond_error(status, workspace_->plan);
     log_access(nullptr, info);
 }
 
@@ -210,10 +208,11 @@ void Connection::log_access(const http::Request* request, const handler::Respons
 }
 
 void Connection::compact() noexcept {
-    const std::size_t drop = std::min(parser_.droppable(), filled_);
+    const std::size_t drop = std::min(workspace_->parser.droppable(), filled_);
     if (drop == 0) return;
-    std::memmove(buffer_.get(), buffer_.get() + drop, filled_ - drop);
-    parser_.drop(drop);
+    std::byte* const buffer = workspace_->buffer.get();
+    std::memmove(buffer, buffer + drop, filled_ - drop);
+    workspace_->parser.drop(drop);
     filled_ -= drop;
     // What is left is the start of the next request: its head timer starts now.
     if (filled_ > 0) {
@@ -227,16 +226,32 @@ void Connection::post_receive() {
                               : served_ == 0        ? Clock::now() + env_.config.timeouts.header
                                                     : Clock::now() + env_.config.timeouts.keepalive;
     state_ = State::Reading;
-    env_.proactor.receive(id_, std::span<std::byte>(buffer_.get() + filled_, size_ - filled_),
-                          deadline);
+    if (filled_ == 0 && (!workspace_ || workspace_->parser.between_requests())) {
+        // Nothing to keep between requests: wait without a buffer.
+        give_back_workspace();
+        receiving_any_ = true;
+        env_.proactor.receive(id_, {}, deadline);
+        return;
+    }
+    env_.proactor.receive(
+        id_, std::span<std::byte>(workspace_->buffer.get() + filled_, workspace_->size - filled_),
+        deadline);
 }
 
 void Connection::grow() {
     // The parser keeps offsets, not pointers, so the window may move.
     auto larger = std::make_unique_for_overwrite<std::byte[]>(capacity_);
-    std::memcpy(larger.get(), buffer_.get(), filled_);
-    buffer_ = std::move(larger);
-    size_ = capacity_;
+    std::memcpy(larger.get(), workspace_->buffer.get(), filled_);
+    workspace_->buffer = std::move(larger);
+    workspace_->size = capacity_;
+}
+
+void Connection::take_workspace() {
+    if (!workspace_) workspace_ = env_.workspaces.acquire();
+}
+
+void Connection::give_back_workspace() noexcept {
+    env_.workspaces.release(std::move(workspace_));
 }
 
 Connection::Outcome Connection::abort() {
@@ -247,7 +262,8 @@ Connection::Outcome Connection::abort() {
 Connection::Outcome Connection::freed() noexcept {
     state_ = State::Free;
     filled_ = 0;
-    plan_.clear();
+    receiving_any_ = false;
+    give_back_workspace();
     return Outcome::Freed;
 }
 

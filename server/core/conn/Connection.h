@@ -7,7 +7,9 @@
 //
 // Exactly one operation is in flight while Reading or Transmitting; the
 // object is touched only from its worker thread. Pipelined requests found in
-// one receive are answered by one plan, in order.
+// one receive are answered by one plan, in order. Between requests the
+// connection holds no Workspace: it waits with a receive into the backend's
+// memory and takes a workspace from the worker's pool when bytes arrive.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -15,11 +17,10 @@
 
 #include "config/Config.h"
 #include "conn/Proactor.h"
+#include "conn/Workspace.h"
 #include "files/PathResolver.h"
 #include "handler/StaticHandler.h"
-#include "http/RequestParser.h"
 #include "log/AccessLog.h"
-#include "plan/TransmitPlan.h"
 
 namespace tpserve::conn {
 
@@ -28,6 +29,7 @@ struct ConnectionEnv {
     Proactor& proactor;
     handler::StaticHandler& handler;  // its ResponseInfo names the site, whose log is used
     files::PathResolver& resolver;    // the worker's: only used while a request is answered
+    WorkspacePool& workspaces;        // the worker's
 };
 
 class Connection {
@@ -66,6 +68,8 @@ private:
     void compact() noexcept;
     void post_receive();
     void grow();
+    void take_workspace();
+    void give_back_workspace() noexcept;
     void log_access(const http::Request* request, const handler::ResponseInfo& info);
     [[nodiscard]] bool request_in_progress() const noexcept;
 
@@ -75,13 +79,11 @@ private:
     bool stopping_ = false;
     std::uint32_t served_ = 0;
     Deadline request_deadline_{};
-    Clock::time_point request_start_{};  // first byte of the request being parsed
-    http::RequestParser parser_;
-    std::unique_ptr<std::byte[]> buffer_;
-    std::size_t capacity_ = 0;  // the most buffer_ may grow to
-    std::size_t size_ = 0;      // what buffer_ holds now
+    Clock::time_point request_start_{};     // first byte of the request being parsed
+    std::unique_ptr<Workspace> workspace_;  // held from the first byte of a request to idle
+    bool receiving_any_ = false;            // the receive in flight uses the backend's memory
+    std::size_t capacity_ = 0;              // the most the receive buffer may grow to
     std::size_t filled_ = 0;
-    plan::TransmitPlan plan_;
     std::array<char, 64> peer_{};
     std::size_t peer_size_ = 0;
     std::array<char, 64> local_{};

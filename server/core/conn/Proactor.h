@@ -14,6 +14,7 @@
 //    operation in flight) or receives the completion of a Close-disposition
 //    transmit (`closed == true`), after which the slot may be offered again.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <stop_token>
@@ -26,6 +27,9 @@ class TransmitPlan;
 namespace tpserve::conn {
 
 using Clock = std::chrono::steady_clock;
+
+// The most a receive into the backend's own memory delivers at once.
+inline constexpr std::size_t kReceiveAnyBytes = 4096;
 using Deadline = Clock::time_point;
 
 // `generation` lets a backend drop completions that belong to a previous
@@ -79,6 +83,10 @@ public:
     // arrives when a client connects (status Cancelled at shutdown).
     virtual void accept(ConnId into) = 0;
     // Receives at most into.size() bytes into `into`, untouched until completion.
+    // With an empty `into` the caller holds no buffer (an idle keep-alive
+    // connection): the backend waits until the socket is readable and reads
+    // at most kReceiveAnyBytes into memory of its own; Completion::data points
+    // there and is valid only during the on_completion call.
     virtual void receive(ConnId conn, std::span<std::byte> into, Deadline deadline) = 0;
     // Sends every pending byte of `plan` (resuming short sends internally), then
     // completes once. The plan is owned by the caller and must stay alive and

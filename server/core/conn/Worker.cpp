@@ -15,7 +15,8 @@ Worker::Worker(const config::Config& config, Proactor& proactor, const handler::
     : proactor_(proactor),
       handler_(config, sites, mime),
       resolver_(config.serve_hidden),
-      env_{config, proactor, handler_, resolver_},
+      workspaces_(config.limits),
+      env_{config, proactor, handler_, resolver_, workspaces_},
       slots_(max_connections),
       generations_(max_connections, 0) {
     free_.reserve(max_connections);

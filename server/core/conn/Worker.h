@@ -10,6 +10,7 @@
 #include "config/Config.h"
 #include "conn/Connection.h"
 #include "conn/Proactor.h"
+#include "conn/Workspace.h"
 #include "files/MimeTable.h"
 #include "handler/SiteTable.h"
 #include "handler/StaticHandler.h"
@@ -41,6 +42,7 @@ private:
     Proactor& proactor_;
     handler::StaticHandler handler_;
     files::PathResolver resolver_;  // one per worker: connections use it one at a time
+    WorkspacePool workspaces_;
     ConnectionEnv env_;
     std::vector<std::unique_ptr<Connection>> slots_;
     std::vector<std::uint32_t> generations_;

@@ -461,5 +461,9 @@ void RequestParser::drop(std::size_t n) noexcept {
 void RequestParser::reset() noexcept {
     impl_->reset();
 }
+bool RequestParser::between_requests() const noexcept {
+    return impl_->phase == Phase::Head && impl_->head_start == kUnknown &&
+           impl_->fed == impl_->msg_start;
+}
 
 }  // namespace tpserve::http

@@ -62,6 +62,9 @@ public:
     void drop(std::size_t n) noexcept;
     // Fresh connection: forget everything, including an error.
     void reset() noexcept;
+    // True when no byte of a request has been fed since the last one ended
+    // (or since reset): the parser holds nothing a fresh one would not.
+    [[nodiscard]] bool between_requests() const noexcept;
 
 private:
     struct Impl;

@@ -88,6 +88,7 @@ EpollProactor::EpollProactor(Key, UniqueFd epoll, UniqueFd wake, std::vector<Uni
     for (std::uint32_t i = capacity; i-- > 0;)
         free_lingers_.push_back(i);
     discard_.resize(kLingerBytes);
+    scratch_.resize(conn::kReceiveAnyBytes);
 }
 
 EpollProactor::~EpollProactor() {
@@ -117,8 +118,10 @@ void EpollProactor::accept(conn::ConnId into) {
 void EpollProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) {
     Slot* slot = slot_for(conn);
     if (slot == nullptr || slot->op != SlotOp::Idle) return;  // contract: one op at a time
-    slot->receive_data = into.data();
-    slot->receive_size = into.size();
+    // A receive-any reads into scratch_ when the socket is readable and is
+    // delivered at once (try_receive), so an idle connection holds no buffer.
+    slot->receive_data = into.empty() ? scratch_.data() : into.data();
+    slot->receive_size = into.empty() ? scratch_.size() : into.size();
     if (slot->id != conn || slot->fd < 0) {
         slot->id = conn;
         finish(*slot, OpKind::Receive, IoStatus::Failed, 0, EBADF, false, false);

@@ -154,6 +154,7 @@ private:
     std::vector<epoll::Linger> lingers_;
     std::vector<std::uint32_t> free_lingers_;
     std::vector<std::byte> discard_;  // where lingering reads land (never read)
+    std::vector<std::byte> scratch_;  // receive-any bytes, valid while they are delivered
     std::uint32_t lingers_in_flight_ = 0;
     std::uint32_t ops_in_flight_ = 0;
     conn::DeadlineHeap timers_;

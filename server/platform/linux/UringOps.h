@@ -47,7 +47,7 @@ inline std::uint32_t index_of(std::uint64_t user_data) noexcept {
 enum class SlotOp : std::uint8_t {
     Idle,          // owned by the core (with or without a socket); nothing in flight
     Offered,       // waiting in the accept queue
-    Receive,       // IORING_OP_RECV in flight
+    Receive,       // IORING_OP_RECV in flight, or POLL_ADD(POLLIN) for a receive-any
     Send,          // IORING_OP_SENDMSG in flight (memory-only plan)
     WaitWritable,  // IORING_OP_POLL_ADD(POLLOUT) in flight (plan with file parts)
     Finished,      // result known, completion queued for the next loop turn
@@ -60,6 +60,7 @@ struct Slot {
     bool cancel_requested = false;  // close() or shutdown: the op reports Cancelled
     bool direct = false;            // plan sent by syscalls on the ring thread
     bool poll_first = false;        // sendmsg met EAGAIN once: poll before retrying
+    bool receive_any = false;       // the receive lands in the proactor's scratch
     std::uint32_t sequence = 0;
 
     std::byte* receive_data = nullptr;

@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -82,6 +84,7 @@ UringProactor::UringProactor(Key, std::unique_ptr<uring::Ring> ring,
     for (std::uint32_t i = capacity; i-- > 0;)
         free_lingers_.push_back(i);
     discard_.resize(kLingerBytes);
+    scratch_.resize(conn::kReceiveAnyBytes);
 }
 
 UringProactor::~UringProactor() {
@@ -129,8 +132,11 @@ void UringProactor::accept(conn::ConnId into) {
 void UringProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) {
     Slot* slot = slot_for(conn);
     if (slot == nullptr || in_flight(slot->op) || slot->op == SlotOp::Finished) return;
-    slot->receive_data = into.data();
-    slot->receive_size = into.size();
+    // A receive-any waits for POLLIN and reads on this thread into scratch_,
+    // delivered at once, so an idle connection pins no memory in the kernel.
+    slot->receive_any = into.empty();
+    slot->receive_data = slot->receive_any ? scratch_.data() : into.data();
+    slot->receive_size = slot->receive_any ? scratch_.size() : into.size();
     slot->deadline = deadline;
     if (slot->id != conn || slot->fd < 0) {
         slot->id = conn;
@@ -150,14 +156,39 @@ void UringProactor::submit_receive(Slot& slot, bool now) {
         return;
     }
     io_uring_sqe* sqe = ring_->sqe();
-    io_uring_prep_recv(sqe, slot.fd, slot.receive_data, slot.receive_size, 0);
-    // A keep-alive connection usually has nothing to read yet: arm the poll
-    // straight away instead of trying a recv that would fail.
-    sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
+    if (slot.receive_any) {
+        io_uring_prep_poll_add(sqe, slot.fd, POLLIN);
+    } else {
+        io_uring_prep_recv(sqe, slot.fd, slot.receive_data, slot.receive_size, 0);
+        // A keep-alive connection usually has nothing to read yet: arm the poll
+        // straight away instead of trying a recv that would fail.
+        sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
+    }
     sqe->user_data = op_user_data(slot);
     link_deadline(sqe, slot, slot.deadline);
     slot.op = SlotOp::Receive;
     ++ops_in_flight_;
+}
+
+void UringProactor::receive_now(Slot& slot) {
+    for (;;) {
+        const ssize_t n = ::recv(slot.fd, slot.receive_data, slot.receive_size, 0);
+        if (n > 0) {
+            // Delivered now: the next receive-any reuses scratch_.
+            finish(slot, OpKind::Receive, IoStatus::Ok, static_cast<std::uint64_t>(n), 0, false,
+                   true);
+        } else if (n == 0) {
+            finish(slot, OpKind::Receive, IoStatus::PeerClosed, 0, 0, false, true);
+        } else if (errno == EINTR) {
+            continue;
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            submit_receive(slot, true);  // a spurious wake-up: wait again
+        } else {
+            const int error = errno;
+            finish(slot, OpKind::Receive, uring::status_for(error), 0, error, false, true);
+        }
+        return;
+    }
 }
 
 void UringProactor::close(conn::ConnId conn) {
@@ -323,6 +354,8 @@ void UringProactor::on_conn_cqe(Slot& slot, std::int32_t res) {
     if (op == SlotOp::Receive) {
         if (slot.cancel_requested) {
             finish(slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, true);
+        } else if (slot.receive_any && res >= 0) {
+            receive_now(slot);
         } else if (res > 0) {
             finish(slot, OpKind::Receive, IoStatus::Ok, static_cast<std::uint64_t>(res), 0, false,
                    true);

@@ -108,6 +108,7 @@ private:
     void on_accept(std::uint32_t listener, std::int32_t res, std::uint32_t flags);
     void on_conn_cqe(uring::Slot& slot, std::int32_t res);
     void submit_receive(uring::Slot& slot, bool now);
+    void receive_now(uring::Slot& slot);
     void begin_stop();
     void on_drain_expired();
     void cancel_op(uring::Slot& slot);
@@ -150,6 +151,7 @@ private:
     std::vector<uring::Linger> lingers_;
     std::vector<std::uint32_t> free_lingers_;
     std::vector<std::byte> discard_;  // where lingering reads land (never read)
+    std::vector<std::byte> scratch_;  // receive-any bytes, valid while they are delivered
     std::uint32_t lingers_in_flight_ = 0;
     std::uint32_t ops_in_flight_ = 0;
 

@@ -72,6 +72,9 @@ struct Slot {
     bool timed_out = false;                     // the op's deadline cancelled it
     bool peer_closed = false;                   // a receive saw the peer's FIN
     bool reuse_call = false;                    // the op carries TF_DISCONNECT | TF_REUSE_SOCKET
+    // A receive with an empty span: a zero-byte WSARecv waits for readability
+    // and the bytes are then read into the proactor's one scratch buffer.
+    bool any = false;
     // A result posted by the proactor itself (key Posted).
     conn::IoStatus posted_status = conn::IoStatus::Ok;
     std::int32_t posted_error = 0;

@@ -53,6 +53,7 @@ IocpProactor::IocpProactor(Key, UniqueHandle port, std::shared_ptr<AcceptHub> hu
     for (std::uint32_t i = capacity; i-- > 0;)
         free_lingers_.push_back(i);
     discard_.resize(kLingerBytes);
+    scratch_.resize(conn::kReceiveAnyBytes);
 }
 
 IocpProactor::~IocpProactor() {
@@ -98,6 +99,7 @@ void IocpProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::D
         return;
     }
     slot->into = into;
+    slot->any = into.empty();
     if (slot->id != conn || slot->socket == INVALID_SOCKET) {
         slot->id = conn;
         begin_op(*slot, OpKind::Receive, conn::Deadline::max());
@@ -109,14 +111,8 @@ void IocpProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::D
         post_result(*slot, IoStatus::Cancelled, 0);
         return;
     }
-    slot->op.clear();
-    slot->op.buffers[0].buf = reinterpret_cast<CHAR*>(into.data());
-    slot->op.buffers[0].len = static_cast<ULONG>(std::min<std::size_t>(into.size(), 0x7FFFFFFF));
-    DWORD flags = 0;
-    if (::WSARecv(slot->socket, slot->op.buffers.data(), 1, nullptr, &flags, &slot->op, nullptr) !=
-        0) {
-        const int error = ::WSAGetLastError();
-        if (error != WSA_IO_PENDING) post_result(*slot, iocp::status_for(error), error);
+    if (const int error = post_receive(*slot); error != 0) {
+        post_result(*slot, iocp::status_for(error), error);
     }
 }
 
@@ -224,7 +220,10 @@ void IocpProactor::on_conn_completion(Slot& slot, DWORD bytes, bool posted) {
         bytes = 0;
     } else if (slot.timed_out && status != IoStatus::Ok) {
         status = IoStatus::TimedOut;
-    } else if (status == IoStatus::Ok && bytes == 0 && !slot.into.empty()) {
+    } else if (status == IoStatus::Ok && slot.any && !posted) {
+        complete_receive_any(slot);  // the zero-byte read: the socket is readable
+        return;
+    } else if (status == IoStatus::Ok && bytes == 0 && !slot.any) {
         status = IoStatus::PeerClosed;
         slot.peer_closed = true;
     }
@@ -243,7 +242,9 @@ void IocpProactor::deliver(Slot& slot, IoStatus status, std::uint64_t bytes, boo
     completion.closed = closed;
     completion.os_error = os_error;
     if (slot.kind == OpKind::Receive && status == IoStatus::Ok) {
-        completion.data = std::span<const std::byte>(slot.into.data(), bytes);
+        // An empty-span receive's bytes are in the scratch, valid for this call only.
+        completion.data =
+            std::span<const std::byte>(slot.any ? scratch_.data() : slot.into.data(), bytes);
     }
     // Without a socket (cancelled offer, Close plan, close()) the slot is the
     // core's to offer again; with one, the connection goes on.
@@ -303,7 +304,9 @@ std::string IocpProactor::describe_counters() const {
            std::to_string(counters_.deadlines_fired) + ", lingering closes " +
            std::to_string(counters_.lingers) + ", sockets closed " +
            std::to_string(counters_.sockets_closed + a.closed_sockets) + ", sockets reused " +
-           std::to_string(counters_.sockets_reused) + ", AcceptEx posted " +
+           std::to_string(counters_.sockets_reused) + ", zero-byte reads delivered " +
+           std::to_string(counters_.receive_any_reads) + " (re-armed " +
+           std::to_string(counters_.receive_any_rearms) + "), AcceptEx posted " +
            std::to_string(a.posted) + " (pool " + std::to_string(accept_pool_.size()) +
            ", outstanding " + std::to_string(accept_pool_.outstanding()) + ", post failures " +
            std::to_string(a.post_failures) + ", fresh sockets " + std::to_string(a.fresh_sockets) +

@@ -18,7 +18,15 @@
 //    listener; the AcceptHub's thread forwards their completions here. A new
 //    connection gets SO_UPDATE_ACCEPT_CONTEXT and TCP_NODELAY, and goes to the
 //    oldest offered slot; with none offered it is closed at once and counted.
-//  * receive: WSARecv into the caller's span.
+//  * receive: WSARecv into the caller's span. With an empty span (an idle
+//    keep-alive connection, which holds no buffer) a zero-byte WSARecv waits
+//    until the socket is readable without pinning any memory; its completion
+//    then reads what is queued (≤ conn::kReceiveAnyBytes, never blocking:
+//    FIONREAD, or a zero-timeout select for FIN / errors) into the one scratch
+//    buffer of this proactor, and delivers at once, so no other slot can
+//    overwrite it before the sink has seen it. A spurious wake re-posts the
+//    zero-byte read (IocpReceive.cpp). The socket mode is never changed, so
+//    TransmitFile, DisconnectEx(TF_REUSE_SOCKET) and AcceptEx reuse are unaffected.
 //  * transmit: after plan_ranges_valid, TransmitPackets (where the provider has
 //    it) or TransmitFile head/file/tail chained with WSASend, and WSASend for
 //    memory-only plans (SendTranslation.h); each completion `consume`s the
@@ -75,9 +83,11 @@ struct IocpCounters {
     std::uint64_t transmit_file_calls = 0;
     std::uint64_t wsasend_calls = 0;
     std::uint64_t deadlines_fired = 0;
-    std::uint64_t sockets_closed = 0;  // connection sockets closed (abortive or after a linger)
-    std::uint64_t sockets_reused = 0;  // recycled into the AcceptEx pool
-    std::uint64_t lingers = 0;         // lingering closes started
+    std::uint64_t sockets_closed = 0;      // connection sockets closed (abortive or after a linger)
+    std::uint64_t sockets_reused = 0;      // recycled into the AcceptEx pool
+    std::uint64_t lingers = 0;             // lingering closes started
+    std::uint64_t receive_any_reads = 0;   // empty-span receives that read into the scratch
+    std::uint64_t receive_any_rearms = 0;  // zero-byte reads re-posted after a spurious wake
 };
 
 class IocpProactor final : public conn::Proactor {
@@ -122,6 +132,10 @@ private:
     void deliver(iocp::Slot& slot, conn::IoStatus status, std::uint64_t bytes, bool closed,
                  std::int32_t os_error);
     void close_socket(SOCKET& socket) noexcept;
+
+    // IocpReceive.cpp: posting a receive, and the empty-span (zero-byte) path.
+    [[nodiscard]] int post_receive(iocp::Slot& slot);
+    void complete_receive_any(iocp::Slot& slot);
     void expire_timers();
     [[nodiscard]] DWORD wait_ms() const;
     [[nodiscard]] bool may_return() const;
@@ -163,6 +177,9 @@ private:
     std::vector<iocp::LingerOp> lingers_;
     std::vector<std::uint32_t> free_lingers_;
     std::vector<std::byte> discard_;  // where lingering reads land (never read)
+    // Where every empty-span receive lands: written and delivered within one
+    // dispatch, so one buffer serves all slots.
+    std::vector<std::byte> scratch_;
     std::uint32_t lingers_in_flight_ = 0;
     std::uint32_t ops_in_flight_ = 0;
     conn::DeadlineHeap timers_;

@@ -16,7 +16,6 @@ void FakeProactor::accept(conn::ConnId into) {
 void FakeProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) {
     ++operations;
     if (in_flight_.count(conn.slot) != 0) violations.push_back("receive while an op is in flight");
-    if (into.empty()) violations.push_back("receive into an empty buffer");
     in_flight_[conn.slot] = Pending{conn, OpKind::Receive, into, nullptr, deadline};
 }
 
@@ -71,13 +70,21 @@ void FakeProactor::deliver(std::uint32_t slot, std::string_view bytes) {
         violations.push_back("deliver without a receive in flight");
         return;
     }
-    const std::size_t n = std::min(bytes.size(), it->second.into.size());
-    std::memcpy(it->second.into.data(), bytes.data(), n);
+    std::span<std::byte> into = it->second.into;
+    if (into.empty()) {
+        // A receive into the backend's memory: valid until this completion
+        // has been delivered (step), like a real backend's scratch buffer.
+        std::string& memory = backend_memory_.emplace_back(conn::kReceiveAnyBytes, '\0');
+        into = std::as_writable_bytes(std::span<char>(memory));
+        ++receives_any;
+    }
+    const std::size_t n = std::min(bytes.size(), into.size());
+    std::memcpy(into.data(), bytes.data(), n);
     Completion completion;
     completion.conn = it->second.id;
     completion.kind = OpKind::Receive;
     completion.bytes = n;
-    completion.data = std::span<const std::byte>(it->second.into.data(), n);
+    completion.data = std::span<const std::byte>(into.data(), n);
     in_flight_.erase(it);
     complete(completion);
 }
@@ -139,10 +146,15 @@ std::size_t FakeProactor::step(conn::CompletionSink& sink) {
     // would in a real loop turn.
     std::deque<Completion> batch;
     batch.swap(queue_);
+    std::deque<std::string> memory;
+    memory.swap(backend_memory_);
     for (const Completion& completion : batch) {
         sink.on_completion(completion);
         ++delivered;
     }
+    // Reused by the next deliveries in a real backend: the core must not keep it.
+    for (std::string& bytes : memory)
+        bytes.assign(bytes.size(), '#');
     return delivered;
 }
 

@@ -33,7 +33,8 @@ public:
     // --- driven by the test ---------------------------------------------
     // A client connects: completes the oldest offered accept. Returns its slot.
     std::optional<std::uint32_t> connect(std::string peer = "192.0.2.7:40000");
-    // Bytes arrive for the receive in flight on `slot` (at most its buffer size).
+    // Bytes arrive for the receive in flight on `slot` (at most its buffer size,
+    // or kReceiveAnyBytes for a receive into the backend's memory).
     void deliver(std::uint32_t slot, std::string_view bytes);
     void peer_close(std::uint32_t slot);
     void fail(std::uint32_t slot,
@@ -50,6 +51,7 @@ public:
     [[nodiscard]] std::size_t ops_in_flight() const noexcept { return in_flight_.size(); }
     // Receives/transmits issued so far, to assert "one op per connection".
     std::size_t operations = 0;
+    std::size_t receives_any = 0;         // receives completed into the backend's memory
     std::vector<std::string> violations;  // contract breaches seen (two ops at once, ...)
 
 private:
@@ -60,6 +62,7 @@ private:
     std::map<std::uint32_t, int> closed_;
     std::deque<conn::Completion> queue_;
     std::deque<std::string> peers_;
+    std::deque<std::string> backend_memory_;  // receive-any bytes not yet delivered
 };
 
 }  // namespace tpserve::testing

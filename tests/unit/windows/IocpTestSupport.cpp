@@ -23,7 +23,9 @@ void TestSink::record(const conn::Completion& completion) {
     const std::lock_guard lock(mutex_);
     events_.push_back(Recorded{completion.conn, completion.kind, completion.status,
                                completion.bytes, completion.closed, std::string(completion.peer),
-                               completion.os_error, std::chrono::steady_clock::now()});
+                               completion.os_error, std::chrono::steady_clock::now(),
+                               std::string(reinterpret_cast<const char*>(completion.data.data()),
+                                           completion.data.size())});
 }
 
 std::vector<Recorded> TestSink::events() const {
@@ -51,7 +53,8 @@ void TestSink::offer(std::uint32_t slot) {
 void TestSink::start_receive(std::uint32_t slot) {
     Conn& c = conns[slot];
     c.busy = true;
-    proactor->receive(conn::ConnId{slot, c.generation}, c.buffer,
+    proactor->receive(conn::ConnId{slot, c.generation},
+                      receive_any ? std::span<std::byte>() : std::span<std::byte>(c.buffer),
                       conn::Clock::now() + receive_timeout);
 }
 

@@ -37,6 +37,7 @@ struct Recorded {
     std::string peer;
     std::int32_t os_error = 0;
     std::chrono::steady_clock::time_point at;
+    std::string data;  // Receive: a copy of Completion::data
 };
 
 class HandleFile final : public plan::OpenFile {
@@ -74,6 +75,9 @@ public:
 
     Respond respond;
     std::chrono::milliseconds receive_timeout{5000};
+    // Receive with an empty span (into the backend's memory), as an idle
+    // keep-alive connection does.
+    bool receive_any = false;
     std::uint32_t offer_count = kSlots;  // slots offered at start
     // Hook run after every recorded completion (on the worker thread).
     std::function<void(TestSink&, const conn::Completion&)> hook;
