@@ -28,7 +28,8 @@ constexpr std::string_view kTopKeys[] = {
     "listing",       "error_pages", "fallback", "precompressed", "headers",      "sites",
     "server_header", "mime",        "limits",   "timeouts",      "cache",        "io",
     "windows",       "log"};
-constexpr std::string_view kCacheKeys[] = {"enabled", "validity", "max_entries"};
+constexpr std::string_view kCacheKeys[] = {"enabled", "validity", "max_entries", "max_file_bytes",
+                                           "max_bytes"};
 // The keys a site may set for itself (the top-level ones are their defaults).
 constexpr std::string_view kSiteKeys[] = {"hosts",        "default",       "root",    "index",
                                           "serve_hidden", "symlinks",      "listing", "error_pages",
@@ -572,6 +573,13 @@ private:
             cfg_.cache.enabled = boolean(key, v);
         } else if (name == "validity") {
             check(key, v, parse_duration(scalar(key, v, "a duration"), cfg_.cache.validity));
+        } else if (name == "max_file_bytes") {
+            // 0 keeps no bytes in memory: every body goes by sendfile/TransmitFile.
+            check(key, v,
+                  parse_size(scalar(key, v, "a size"), 0, 64ull << 20, cfg_.cache.max_file_bytes));
+        } else if (name == "max_bytes") {
+            check(key, v,
+                  parse_size(scalar(key, v, "a size"), 0, 1ull << 40, cfg_.cache.max_bytes));
         } else {
             std::uint64_t n = 0;
             check(key, v, parse_size(scalar(key, v, "a number"), 16, 10'000'000, n));

@@ -105,7 +105,8 @@ std::unique_ptr<handler::SiteTable> open_sites(const std::vector<config::Site>& 
         resources.roots.push_back(std::move(root));
         if (cache.enabled) {
             resources.caches.push_back(std::make_unique<files::FileCache>(
-                *served, files::FileCache::Settings{cache.validity, cache.max_entries}));
+                *served, files::FileCache::Settings{cache.validity, cache.max_entries,
+                                                    cache.max_file_bytes, cache.max_bytes}));
             served = resources.caches.back().get();
         }
         sites.push_back(std::make_unique<handler::Site>(site, *served, access));

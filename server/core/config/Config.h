@@ -50,6 +50,8 @@ struct Cache {
     bool enabled = true;
     std::chrono::milliseconds validity{1000};  // then the path is opened again
     std::uint32_t max_entries = 40'000;        // per site; hits and misses (~3 per file: .br, .gz)
+    std::uint64_t max_file_bytes = 64 * 1024;  // files up to this size are kept in memory
+    std::uint64_t max_bytes = 128ull << 20;    // per site: all the bytes kept in memory
 };
 
 struct Io {

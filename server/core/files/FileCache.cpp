@@ -26,6 +26,11 @@ bool cacheable(OpenError error) noexcept {
            error == OpenError::Forbidden;
 }
 
+bool same_file(const FileInfo& a, const FileInfo& b) noexcept {
+    return a.kind == b.kind && a.size == b.size && a.inode == b.inode &&
+           a.mtime_sec == b.mtime_sec && a.mtime_nsec == b.mtime_nsec;
+}
+
 }  // namespace
 
 struct FileCache::Shard {
@@ -33,6 +38,7 @@ struct FileCache::Shard {
         std::string key;
         OpenResult result;
         Clock::time_point checked;
+        std::uint64_t charged = 0;  // bytes counted in the cache's budget
     };
     using Lru = std::list<Entry>;  // most recently used first
 
@@ -40,6 +46,7 @@ struct FileCache::Shard {
     Lru lru;
     std::unordered_map<std::string_view, Lru::iterator, KeyHash, std::equal_to<>> index;
     std::size_t capacity = 0;
+    std::atomic<std::uint64_t>* bytes_used = nullptr;
     std::atomic<std::uint64_t> hits{0};
     std::atomic<std::uint64_t> misses{0};
 
@@ -54,28 +61,54 @@ struct FileCache::Shard {
         return true;
     }
 
-    void store(std::string_view key, const OpenResult& result, Clock::time_point now) {
+    // The bytes the stale entry for `key` kept, if it describes the same file.
+    std::shared_ptr<const std::byte[]> previous_bytes(std::string_view key, const FileInfo& info) {
+        const std::lock_guard lock(mutex);
+        const auto it = index.find(key);
+        if (it == index.end() || !it->second->result.bytes) return nullptr;
+        if (!same_file(it->second->result.info, info)) return nullptr;
+        return it->second->result.bytes;
+    }
+
+    // `charged`: bytes of result.bytes newly counted in the budget by the caller.
+    void store(std::string_view key, const OpenResult& result, Clock::time_point now,
+               std::uint64_t charged) {
         const std::lock_guard lock(mutex);
         if (const auto it = index.find(key); it != index.end()) {
-            it->second->result = result;
-            it->second->checked = now;
+            Entry& entry = *it->second;
+            if (result.bytes && result.bytes == entry.result.bytes) {
+                charged += entry.charged;  // the same memory, counted once
+            } else {
+                uncharge(entry);
+            }
+            entry.result = result;
+            entry.checked = now;
+            entry.charged = charged;
             lru.splice(lru.begin(), lru, it->second);
             return;
         }
-        lru.push_front(Entry{std::string(key), result, now});
+        lru.push_front(Entry{std::string(key), result, now, charged});
         index.emplace(lru.front().key, lru.begin());
         while (lru.size() > capacity) {
+            uncharge(lru.back());
             index.erase(lru.back().key);
             lru.pop_back();  // closes the handle unless a plan still holds it
         }
+    }
+
+    void uncharge(Entry& entry) noexcept {
+        if (entry.charged != 0) bytes_used->fetch_sub(entry.charged, std::memory_order_relaxed);
+        entry.charged = 0;
     }
 };
 
 FileCache::FileCache(const FileSystem& inner, Settings settings)
     : inner_(inner), settings_(settings), shards_(std::make_unique<Shard[]>(kShards)) {
     const std::size_t per_shard = std::max<std::size_t>(1, settings_.max_entries / kShards);
-    for (std::size_t i = 0; i < kShards; ++i)
+    for (std::size_t i = 0; i < kShards; ++i) {
         shards_[i].capacity = per_shard;
+        shards_[i].bytes_used = &bytes_used_;
+    }
 }
 
 FileCache::~FileCache() = default;
@@ -90,8 +123,32 @@ OpenResult FileCache::open(std::string_view relative) const {
     }
     shard.misses.fetch_add(1, std::memory_order_relaxed);
     result = inner_.open(relative);
-    if (cacheable(result.error)) shard.store(relative, result, now);
+    if (!cacheable(result.error)) return result;
+    std::uint64_t charged = 0;
+    if (result.error == OpenError::None && result.info.kind == FileKind::Regular &&
+        result.info.size > 0 && result.info.size <= settings_.max_file_bytes) {
+        result.bytes = shard.previous_bytes(relative, result.info);
+        if (!result.bytes) {
+            fill_bytes(result);
+            if (result.bytes) charged = result.info.size;
+        }
+    }
+    shard.store(relative, result, now, charged);
     return result;
+}
+
+void FileCache::fill_bytes(OpenResult& result) const {
+    const std::uint64_t size = result.info.size;
+    if (bytes_used_.fetch_add(size, std::memory_order_relaxed) + size > settings_.max_bytes) {
+        bytes_used_.fetch_sub(size, std::memory_order_relaxed);  // over budget: sendfile it
+        return;
+    }
+    auto bytes = std::make_shared_for_overwrite<std::byte[]>(size);
+    if (!inner_.read(*result.file, 0, std::span<std::byte>(bytes.get(), size))) {
+        bytes_used_.fetch_sub(size, std::memory_order_relaxed);
+        return;
+    }
+    result.bytes = std::move(bytes);
 }
 
 OpenError FileCache::list(std::string_view relative, std::vector<DirEntry>& out) const {
@@ -108,6 +165,7 @@ FileCache::Counters FileCache::counters() const noexcept {
         c.hits += shards_[i].hits.load(std::memory_order_relaxed);
         c.misses += shards_[i].misses.load(std::memory_order_relaxed);
     }
+    c.bytes_in_memory = bytes_used_.load(std::memory_order_relaxed);
     return c;
 }
 

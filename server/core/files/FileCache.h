@@ -9,9 +9,17 @@
 // shrinks under sendfile the backend fails the transmit and closes the
 // connection, so a response never lies about its length.
 //
+// Small regular files (≤ max_file_bytes) also keep their bytes in memory
+// (OpenResult::bytes), read once when the entry is filled and kept across
+// revalidations while the file's identity (inode, size, mtime) is unchanged;
+// the handler then sends them from memory (one writev/sendmsg with the head).
+// A file changed in place within the validity window is served as it was.
+//
 // Thread-safe: entries live in shards, each with its own mutex held for a
 // few hundred nanoseconds (no lock is global, none is held during I/O).
-// Bounded: at most `max_entries`, least recently used evicted first.
+// Bounded: at most `max_entries`, least recently used evicted first, and at
+// most `max_bytes` of file bytes in memory (beyond it files go uncached).
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +37,8 @@ public:
     struct Settings {
         std::chrono::milliseconds validity{1000};
         std::size_t max_entries = 10'000;
+        std::uint64_t max_file_bytes = 64 * 1024;
+        std::uint64_t max_bytes = 128ull << 20;
     };
 
     // `inner` must outlive the cache.
@@ -48,14 +58,18 @@ public:
     struct Counters {
         std::uint64_t hits = 0;
         std::uint64_t misses = 0;  // opened (or re-opened) through the inner file system
+        std::uint64_t bytes_in_memory = 0;
     };
     [[nodiscard]] Counters counters() const noexcept;
 
 private:
     struct Shard;
+    void fill_bytes(OpenResult& result) const;
+
     const FileSystem& inner_;
     Settings settings_;
     std::unique_ptr<Shard[]> shards_;  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+    mutable std::atomic<std::uint64_t> bytes_used_{0};
 };
 
 }  // namespace tpserve::files

@@ -2,7 +2,10 @@
 // What core needs of the OS to serve files, and nothing more: open a path
 // beneath a document root without escaping it, and describe what was opened.
 // Implemented under platform/ (LinuxFileSystem, WindowsFileSystem), wired by app/.
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +44,9 @@ struct OpenResult {
     OpenError error = OpenError::None;
     plan::FileRef file;  // set when error == None
     FileInfo info;
+    // The whole file's info.size bytes, when a cache keeps them in memory
+    // (FileCache, small regular files); null otherwise.
+    std::shared_ptr<const std::byte[]> bytes;
 };
 
 enum class SymlinkPolicy : std::uint8_t {
@@ -63,6 +69,18 @@ public:
     // '?', '*', no trailing '.' or ' '): true unless the implementation
     // knows its names are plain bytes, as on Linux. See PathResolver.
     [[nodiscard]] virtual bool windows_names() const noexcept { return true; }
+
+    // Reads exactly out.size() bytes of `file` (opened by this file system)
+    // from `offset`; false on any error or a short read (the file shrank).
+    // Blocking; used by FileCache when it fills an entry, never per request.
+    // The default reads nothing, so a cache keeps no bytes for such a system.
+    [[nodiscard]] virtual bool read(const plan::OpenFile& file, std::uint64_t offset,
+                                    std::span<std::byte> out) const {
+        (void)file;
+        (void)offset;
+        (void)out;
+        return false;
+    }
 
     // Lists the directory `relative` (same path rules and symlink policy as
     // open()) into `out` (appended): every entry except "." and "..", in no

@@ -17,6 +17,18 @@ namespace tpserve::handler {
 
 namespace {
 
+// Bytes the file cache holds go from memory, in one gather with the head;
+// anything else as a file range (sendfile / TransmitFile).
+void add_body(plan::TransmitPlan& plan, const files::OpenResult& sent, std::uint64_t offset,
+              std::uint64_t length) {
+    if (sent.bytes) {
+        plan.add(std::span<const std::byte>(sent.bytes.get() + offset, length));
+        plan.keep(sent.bytes);
+    } else {
+        plan.add(sent.file, offset, length);
+    }
+}
+
 std::string_view suffix_of(std::string_view encoding) noexcept {
     if (encoding == "br") return ".br";
     if (encoding == "gzip") return ".gz";
@@ -169,10 +181,8 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
         body = length;
         if (multipart) {
             add_multipart_body(x.plan, sent.file, ranges.view(), size, type, boundary);
-        } else if (partial) {
-            x.plan.add(sent.file, ranges.ranges[0].first, length);
         } else {
-            x.plan.add(sent.file, 0, size);
+            add_body(x.plan, sent, partial ? ranges.ranges[0].first : 0, length);
         }
     }
     return finish(x, status, head.size(), body, encoding);

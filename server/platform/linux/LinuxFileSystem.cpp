@@ -180,6 +180,20 @@ LinuxFileSystem::~LinuxFileSystem() {
     ::close(root_fd_);
 }
 
+bool LinuxFileSystem::read(const plan::OpenFile& file, std::uint64_t offset,
+                           std::span<std::byte> out) const {
+    const int fd = static_cast<int>(file.native());
+    std::size_t done = 0;
+    while (done < out.size()) {
+        const ssize_t n =
+            ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;  // an error, or the file is shorter than it was
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
 files::OpenResult LinuxFileSystem::open(std::string_view relative) const {
     files::OpenResult result;
     char path[PATH_MAX];

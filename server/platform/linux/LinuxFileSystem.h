@@ -49,6 +49,8 @@ public:
     [[nodiscard]] files::OpenResult open(std::string_view relative) const override;
     // Linux names are plain bytes: "<a>.txt" or "a." name ordinary files.
     [[nodiscard]] bool windows_names() const noexcept override { return false; }
+    [[nodiscard]] bool read(const plan::OpenFile& file, std::uint64_t offset,
+                            std::span<std::byte> out) const override;
 
     // See files::FileSystem. The directory is opened with open() (so the
     // same policy and errors apply) and read with readdir. An entry that is

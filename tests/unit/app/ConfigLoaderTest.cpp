@@ -292,8 +292,16 @@ TEST(ConfigLoader, CacheKeys) {
     EXPECT_FALSE(c.cache.enabled);
     EXPECT_EQ(c.cache.validity, std::chrono::milliseconds(250));
     EXPECT_EQ(c.cache.max_entries, 64u);
-    for (const char* bad : {"cache: {max_entries: 1}", "cache: {validity: forever}",
-                            "cache: {enabled: maybe}", "cache: {size: 1}"}) {
+    EXPECT_EQ(d.cache.max_file_bytes, 64u * 1024u);
+    EXPECT_EQ(d.cache.max_bytes, 128u << 20);
+    const config::Config m =
+        load_config_text("cache: {max_file_bytes: 16k, max_bytes: 1g}", "t", "");
+    EXPECT_EQ(m.cache.max_file_bytes, 16u * 1024u);
+    EXPECT_EQ(m.cache.max_bytes, 1ull << 30);
+    EXPECT_EQ(load_config_text("cache: {max_file_bytes: 0}", "t", "").cache.max_file_bytes, 0u);
+    for (const char* bad :
+         {"cache: {max_entries: 1}", "cache: {validity: forever}", "cache: {enabled: maybe}",
+          "cache: {size: 1}", "cache: {max_file_bytes: 65m}", "cache: {max_bytes: lots}"}) {
         EXPECT_THROW((void)load_config_text(bad, "t", ""), ConfigError) << bad;
     }
 }

@@ -57,6 +57,15 @@ public:
         return files::OpenError::None;
     }
 
+    // Every file's byte i is content_byte(i).
+    bool read(const plan::OpenFile&, std::uint64_t offset,
+              std::span<std::byte> out) const override {
+        for (std::size_t i = 0; i < out.size(); ++i)
+            out[i] = content_byte(offset + i);
+        return true;
+    }
+    static std::byte content_byte(std::uint64_t i) { return static_cast<std::byte>('0' + i % 10); }
+
 private:
     struct Handle final : plan::OpenFile {
         explicit Handle(std::intptr_t id) : id_(id) {}

@@ -2,6 +2,8 @@
 // negative entries, transient errors, the bound, and threads.
 #include "files/FileCache.h"
 
+#include "CountingFileSystem.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -16,48 +18,6 @@ namespace tpserve::files {
 namespace {
 
 using namespace std::chrono_literals;
-
-class CountingFileSystem final : public FileSystem {
-public:
-    void set(const std::string& path, std::uint64_t size, OpenError error = OpenError::None) {
-        const std::lock_guard lock(mutex_);
-        files_[path] = {size, error};
-    }
-    OpenResult open(std::string_view relative) const override {
-        opens.fetch_add(1);
-        const std::lock_guard lock(mutex_);
-        OpenResult r;
-        const auto it = files_.find(std::string(relative));
-        if (it == files_.end()) {
-            r.error = OpenError::NotFound;
-            return r;
-        }
-        r.error = it->second.error;
-        if (r.error != OpenError::None) return r;
-        r.info.kind = FileKind::Regular;
-        r.info.size = it->second.size;
-        r.file = std::make_shared<Handle>();
-        return r;
-    }
-    OpenError list(std::string_view, std::vector<DirEntry>& out) const override {
-        out.push_back(DirEntry{"listed", FileKind::Regular, 1, 0});
-        return OpenError::None;
-    }
-    bool windows_names() const noexcept override { return false; }
-
-    mutable std::atomic<int> opens{0};
-
-private:
-    struct Handle final : plan::OpenFile {
-        std::intptr_t native() const noexcept override { return 7; }
-    };
-    struct File {
-        std::uint64_t size;
-        OpenError error;
-    };
-    mutable std::mutex mutex_;
-    std::map<std::string, File> files_;
-};
 
 TEST(FileCache, HitSharesTheHandleAndSkipsTheInnerOpen) {
     CountingFileSystem inner;

@@ -6,6 +6,7 @@
 
 #include "conn/MemoryFileSystem.h"
 #include "conn/TestSites.h"
+#include "files/FileCache.h"
 #include "handler/StaticHandler.h"
 
 namespace tpserve::handler {
@@ -77,11 +78,20 @@ protected:
     // Built at first use, once the test has set up `config`.
     StaticHandler& handler() {
         if (!handler_) {
-            sites_ = std::make_unique<testing::TestSites>(config, fs);
+            const files::FileSystem* served = &fs;
+            if (cached) {
+                files::FileCache::Settings settings;
+                settings.max_file_bytes = 1024;
+                cache_ = std::make_unique<files::FileCache>(fs, settings);
+                served = cache_.get();
+            }
+            sites_ = std::make_unique<testing::TestSites>(config, *served);
             handler_ = std::make_unique<StaticHandler>(config, *sites_->table, mime);
         }
         return *handler_;
     }
+    bool cached = false;  // serve through a FileCache that keeps files ≤ 1 KiB in memory
+    std::unique_ptr<files::FileCache> cache_;
     std::unique_ptr<testing::TestSites> sites_;
     std::unique_ptr<StaticHandler> handler_;
     files::PathResolver resolver{false};
@@ -256,6 +266,30 @@ TEST_F(StaticHandlerTest, ErrorResponseAlwaysCloses) {
 TEST_F(StaticHandlerTest, EmptyServerHeaderIsOmitted) {
     config.server_header.clear();
     EXPECT_FALSE(has(run(http::Method::Get, "/style.css"), "Server:"));
+}
+
+TEST_F(StaticHandlerTest, ASmallCachedFileGoesFromMemoryWithItsHead) {
+    cached = true;
+    const Result r = run(http::Method::Get, "/style.css");
+    EXPECT_EQ(r.info.status, 200);
+    EXPECT_EQ(r.file_parts, 0u);
+    EXPECT_TRUE(r.wire.ends_with("\r\n\r\n012345678901")) << r.wire;
+    EXPECT_TRUE(has(r, "Content-Length: 12\r\n"));
+    const Result range =
+        run(http::Method::Get, "/style.css", {{"Host", "x"}, {"Range", "bytes=2-5"}});
+    EXPECT_EQ(range.info.status, 206);
+    EXPECT_EQ(range.file_parts, 0u);
+    EXPECT_TRUE(range.wire.ends_with("\r\n\r\n2345")) << range.wire;
+    const Result head = run(http::Method::Head, "/style.css");
+    EXPECT_TRUE(head.wire.ends_with("\r\n\r\n")) << head.wire;
+}
+
+TEST_F(StaticHandlerTest, ALargerCachedFileStillGoesAsAFileRange) {
+    cached = true;
+    const Result r = run(http::Method::Get, "/photo.PNG");
+    EXPECT_EQ(r.info.status, 200);
+    EXPECT_EQ(r.file_parts, 1u);
+    EXPECT_TRUE(has(r, "<0+5000>"));
 }
 
 }  // namespace
