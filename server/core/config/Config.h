@@ -50,7 +50,10 @@ struct Cache {
     bool enabled = true;
     std::chrono::milliseconds validity{1000};  // then the path is opened again
     std::uint32_t max_entries = 40'000;        // per site; hits and misses (~3 per file: .br, .gz)
-    std::uint64_t max_file_bytes = 64 * 1024;  // files up to this size are kept in memory
+    // Files up to this size are kept in memory and sent from there. Measured
+    // (loopback, wrk -c64): 1 KiB from memory 10 % less CPU than sendfile,
+    // 4 KiB a tie, 16 KiB 12 % fewer req/s (the copy costs more than it saves).
+    std::uint64_t max_file_bytes = 4 * 1024;
     std::uint64_t max_bytes = 128ull << 20;    // per site: all the bytes kept in memory
 };
 

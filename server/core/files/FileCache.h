@@ -37,7 +37,7 @@ public:
     struct Settings {
         std::chrono::milliseconds validity{1000};
         std::size_t max_entries = 10'000;
-        std::uint64_t max_file_bytes = 64 * 1024;
+        std::uint64_t max_file_bytes = 4 * 1024;
         std::uint64_t max_bytes = 128ull << 20;
     };
 

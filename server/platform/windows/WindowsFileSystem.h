@@ -2,7 +2,10 @@
 // files::FileSystem on Windows: paths are joined under the root's final
 // path, opened with CreateFileW through the "\\?\" long-path form, and then
 // checked by where the handle really landed (GetFinalPathNameByHandleW).
+#include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,6 +48,16 @@ public:
     // TooManyFiles; else Other. Thread-safe; never throws; paths longer than
     // kMaxPath UTF-16 units are NotFound.
     [[nodiscard]] files::OpenResult open(std::string_view relative) const override;
+
+    // See files::FileSystem. A positional read: each ReadFile carries its
+    // offset in an OVERLAPPED with its own event (the handle is overlapped, so
+    // it has no file pointer to share), at most 1 MiB per call, waited for
+    // with GetOverlappedResult. Thread-safe, also on one handle. The event is
+    // tagged so that no completion packet is posted even if the handle is one
+    // day associated with a completion port. Blocking; not for the hot path
+    // (creates an event per call).
+    [[nodiscard]] bool read(const plan::OpenFile& file, std::uint64_t offset,
+                            std::span<std::byte> out) const override;
 
     // See files::FileSystem. The directory is opened exactly as open() opens
     // it (same policy, same errors) but without FILE_FLAG_OVERLAPPED, and read

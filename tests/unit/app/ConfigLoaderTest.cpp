@@ -292,7 +292,7 @@ TEST(ConfigLoader, CacheKeys) {
     EXPECT_FALSE(c.cache.enabled);
     EXPECT_EQ(c.cache.validity, std::chrono::milliseconds(250));
     EXPECT_EQ(c.cache.max_entries, 64u);
-    EXPECT_EQ(d.cache.max_file_bytes, 64u * 1024u);
+    EXPECT_EQ(d.cache.max_file_bytes, 4u * 1024u);
     EXPECT_EQ(d.cache.max_bytes, 128u << 20);
     const config::Config m =
         load_config_text("cache: {max_file_bytes: 16k, max_bytes: 1g}", "t", "");
