@@ -137,7 +137,11 @@ Connection::Outcome Connection::process() {
             parser.parse(std::span<const std::byte>(workspace_->buffer.get(), filled_));
         if (event == http::ParseEvent::Request) {
             respond(parser.request());
-            if (plan.disposition == plan::Disposition::Close) break;
+            if (plan.disposition == plan::Disposition::Close) {
+                // Nothing received beyond this request: nothing to drain.
+                plan.linger = filled_ > parser.parsed();
+                break;
+            }
             parser.next();
             continue;
         }

@@ -461,6 +461,9 @@ void RequestParser::drop(std::size_t n) noexcept {
 void RequestParser::reset() noexcept {
     impl_->reset();
 }
+std::size_t RequestParser::parsed() const noexcept {
+    return impl_->fed;
+}
 bool RequestParser::between_requests() const noexcept {
     return impl_->phase == Phase::Head && impl_->head_start == kUnknown &&
            impl_->fed == impl_->msg_start;

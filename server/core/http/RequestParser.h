@@ -65,6 +65,9 @@ public:
     // True when no byte of a request has been fed since the last one ended
     // (or since reset): the parser holds nothing a fresh one would not.
     [[nodiscard]] bool between_requests() const noexcept;
+    // Bytes of the window given to llhttp so far: right after a Request
+    // event, where that request ends.
+    [[nodiscard]] std::size_t parsed() const noexcept;
 
 private:
     struct Impl;

@@ -104,6 +104,7 @@ void TransmitPlan::clear() noexcept {
     pending_bytes_ = 0;
     arena_.clear();
     disposition = Disposition::KeepAlive;
+    linger = true;
 }
 
 }  // namespace tpserve::plan

@@ -60,6 +60,12 @@ public:
     void clear() noexcept;
 
     Disposition disposition = Disposition::KeepAlive;
+    // For a Close plan: whether the client may still be sending (bytes after
+    // the request, an unread body, an error mid-request). Then the backend
+    // shuts down its side and drains until the client's FIN, so that a close
+    // with unread data does not reset the response in flight; otherwise it
+    // simply closes, as nginx does without lingering_close.
+    bool linger = true;
 
 private:
     std::vector<Part> parts_;

@@ -31,9 +31,13 @@ constexpr std::chrono::milliseconds kAcceptRetry{100};
 void EpollProactor::accept_ready(std::uint32_t listener) {
     const int listen_fd = listeners_[listener].get();
     while (!stopping_ && listen_fd >= 0) {
-        const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        sockaddr_storage peer{};
+        socklen_t peer_length = sizeof peer;
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
+        const int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &peer_length,
+                                 SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd >= 0) {
-            if (!take_connection(fd)) {
+            if (!take_connection(fd, listener, peer)) {
                 ::close(fd);
                 ++counters_.dropped;
             }
@@ -49,7 +53,7 @@ void EpollProactor::accept_ready(std::uint32_t listener) {
     }
 }
 
-bool EpollProactor::take_connection(int fd) {
+bool EpollProactor::take_connection(int fd, std::uint32_t listener, const sockaddr_storage& peer) {
     if (offered_count_ == 0) return false;
     const conn::ConnId id = offered_[offered_head_];
     Slot& slot = slots_[id.slot];
@@ -69,17 +73,17 @@ bool EpollProactor::take_connection(int fd) {
     slot.readable = false;
     slot.writable = true;
     slot.peer_hup = false;
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    format_peer(fd, peer_, sizeof peer_);
-    format_local(fd, local_, sizeof local_);
+    slot.pump.new_socket();
+    format_sockaddr(peer, peer_, sizeof peer_);
+    const std::string& fixed_local = listener_local_[listener];
+    if (fixed_local.empty()) format_local(fd, local_, sizeof local_);
     ++counters_.accepted;
     conn::Completion completion;
     completion.conn = id;
     completion.kind = OpKind::Accept;
     completion.status = IoStatus::Ok;
     completion.peer = peer_;
-    completion.local = local_;
+    completion.local = fixed_local.empty() ? std::string_view(local_) : fixed_local;
     sink_->on_completion(completion);
     return true;
 }

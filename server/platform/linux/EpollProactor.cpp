@@ -13,6 +13,7 @@
 
 #include "plan/TransmitPlan.h"
 #include "platform/linux/EpollOps.h"
+#include "platform/linux/PeerAddress.h"
 #include "platform/linux/UringErrors.h"
 
 namespace tpserve::platform {
@@ -78,6 +79,8 @@ EpollProactor::EpollProactor(Key, UniqueFd epoll, UniqueFd wake, std::vector<Uni
       listeners_(std::move(listeners)),
       timers_(2 * std::max<std::uint32_t>(options.max_connections, 1) + 2) {
     const std::uint32_t capacity = std::max<std::uint32_t>(options.max_connections, 1);
+    for (const UniqueFd& listener : listeners_)
+        listener_local_.push_back(fixed_local_address(listener.get()));
     options_.max_connections = capacity;
     slots_.resize(capacity);
     offered_.resize(capacity);

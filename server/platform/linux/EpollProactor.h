@@ -34,6 +34,8 @@
 //
 // The process must ignore SIGPIPE (SignalWatcher does; create() also sets it):
 // sendfile(2) has no MSG_NOSIGNAL.
+#include <sys/socket.h>
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -114,7 +116,7 @@ private:
 
     // EpollAccept.cpp: accepts, stop and drain.
     void accept_ready(std::uint32_t listener);
-    bool take_connection(int fd);
+    bool take_connection(int fd, std::uint32_t listener, const sockaddr_storage& peer);
     void begin_stop();
     void on_drain_expired();
 
@@ -141,6 +143,7 @@ private:
     UniqueFd wake_fd_;
     EpollOptions options_;
     std::vector<UniqueFd> listeners_;
+    std::vector<std::string> listener_local_;  // fixed_local_address of each listener
     std::vector<epoll::Slot> slots_;
     std::vector<conn::ConnId> offered_;  // FIFO ring buffer of capacity max_connections
     std::size_t offered_head_ = 0;

@@ -1,5 +1,6 @@
 // EpollProactor: sending a TransmitPlan (TransmitPump), resumed on EPOLLOUT.
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -29,6 +30,7 @@ void EpollProactor::transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::
         finish_transmit(*slot, IoStatus::Cancelled, 0, false);
         return;
     }
+    slot->pump.before_transmit(slot->fd, plan);
     slot->op = SlotOp::Transmit;
     start_op(*slot, deadline);
 }
@@ -56,9 +58,14 @@ void EpollProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os
     if (status == IoStatus::Ok && slot.fd >= 0 && slot.plan != nullptr &&
         slot.plan->disposition == plan::Disposition::Close) {
         // FIN after the last byte; the lingering close owns the socket from here
-        // and the slot is the core's again.
-        ::shutdown(slot.fd, SHUT_WR);
-        start_linger(slot.fd);
+        // and the slot is the core's again. Without unread input a plain close
+        // sends the same FIN with no drain to wait for.
+        if (slot.plan->linger) {
+            ::shutdown(slot.fd, SHUT_WR);
+            start_linger(slot.fd);
+        } else {
+            ::close(slot.fd);
+        }
         slot.fd = -1;
         closed = true;
     }

@@ -1,5 +1,7 @@
 #include "platform/linux/TransmitPump.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/sendfile.h>
 
 #include <algorithm>
@@ -18,6 +20,14 @@ constexpr std::uint64_t kMaxChunk = std::uint64_t{1} << 30;
 constexpr std::size_t kMaxIov = IOV_MAX;
 
 }  // namespace
+
+void TransmitPump::before_transmit(int fd, const plan::TransmitPlan& plan) noexcept {
+    if (nodelay_) return;
+    if (plan.disposition == plan::Disposition::Close && !plan.has_file_parts()) return;
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    nodelay_ = true;
+}
 
 const msghdr& TransmitPump::gather(const plan::TransmitPlan& plan, std::uint64_t& bytes,
                                    bool& more_after) {

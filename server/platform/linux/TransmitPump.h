@@ -48,9 +48,18 @@ public:
     // Sends until the plan is empty, the socket is full, or an error.
     Result send(int fd, plan::TransmitPlan& plan);
 
+    // A new connection on this slot.
+    void new_socket() noexcept { nodelay_ = false; }
+    // Sets TCP_NODELAY once, before the first response that could meet Nagle's
+    // delay: one with a file range (several sends) or one the connection
+    // outlives. A closing memory-only response skips it — its FIN pushes the
+    // tail — which saves a system call per connection on Connection: close.
+    void before_transmit(int fd, const plan::TransmitPlan& plan) noexcept;
+
 private:
     std::vector<iovec> iov_;
     msghdr message_{};
+    bool nodelay_ = false;
 };
 
 }  // namespace tpserve::platform

@@ -66,17 +66,16 @@ void UringProactor::on_accept(std::uint32_t listener, std::int32_t res, std::uin
     slot.fd = fd;
     slot.op = SlotOp::Idle;
     slot.cancel_requested = false;
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    slot.pump.new_socket();
     format_peer(fd, peer_, sizeof peer_);
-    format_local(fd, local_, sizeof local_);
+    if (entry.local.empty()) format_local(fd, local_, sizeof local_);
     ++counters_.accepted;
     conn::Completion completion;
     completion.conn = id;
     completion.kind = OpKind::Accept;
     completion.status = IoStatus::Ok;
     completion.peer = peer_;
-    completion.local = local_;
+    completion.local = entry.local.empty() ? std::string_view(local_) : entry.local;
     sink_->on_completion(completion);
 }
 

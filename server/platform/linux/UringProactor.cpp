@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "plan/TransmitPlan.h"
+#include "platform/linux/PeerAddress.h"
 #include "platform/linux/UringErrors.h"
 #include "platform/linux/UringOps.h"
 #include "platform/linux/UringRing.h"
@@ -74,8 +75,10 @@ UringProactor::UringProactor(Key, std::unique_ptr<uring::Ring> ring,
     : ring_(std::move(ring)), options_(options) {
     const std::uint32_t capacity = std::max<std::uint32_t>(options.max_connections, 1);
     options_.max_connections = capacity;
-    for (UniqueFd& fd : listeners)
-        listeners_.push_back(Listener{std::move(fd), false});
+    for (UniqueFd& fd : listeners) {
+        std::string local = fixed_local_address(fd.get());
+        listeners_.push_back(Listener{std::move(fd), false, std::move(local)});
+    }
     slots_.resize(capacity);
     offered_.resize(capacity);
     finished_.resize(capacity);

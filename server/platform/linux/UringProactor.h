@@ -99,6 +99,7 @@ private:
     struct Listener {
         UniqueFd fd;
         bool armed = false;
+        std::string local;  // fixed_local_address: "" means getsockname per accept
     };
 
     // UringProactor.cpp: loop, receive, close, completions.

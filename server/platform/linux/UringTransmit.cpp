@@ -15,6 +15,7 @@
 // plan's state when the socket is writable.
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -49,6 +50,7 @@ void UringProactor::transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::
         return;
     }
     slot->direct = plan.has_file_parts();
+    slot->pump.before_transmit(slot->fd, plan);
     pump(*slot, false);
 }
 
@@ -111,9 +113,14 @@ void UringProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os
     if (status == IoStatus::Ok && !slot.cancel_requested && slot.fd >= 0 &&
         slot.plan->disposition == plan::Disposition::Close) {
         // FIN after the last byte; the lingering close owns the socket from here
-        // and the slot is the core's again.
-        ::shutdown(slot.fd, SHUT_WR);
-        start_linger(slot.fd);
+        // and the slot is the core's again. Without unread input a plain close
+        // sends the same FIN with no drain to wait for.
+        if (slot.plan->linger) {
+            ::shutdown(slot.fd, SHUT_WR);
+            start_linger(slot.fd);
+        } else {
+            ::close(slot.fd);
+        }
         slot.fd = -1;
         closed = true;
     }
