@@ -60,7 +60,9 @@ struct Slot {
     bool cancel_requested = false;  // close() or shutdown: the op reports Cancelled
     bool direct = false;            // plan sent by syscalls on the ring thread
     bool poll_first = false;        // sendmsg met EAGAIN once: poll before retrying
-    bool receive_any = false;       // the receive lands in the proactor's scratch
+    bool receive_any = false;       // the receive lands in the proactor's memory
+    bool select_buffer = false;     // ... as a RECV into a buffer of the BufferRing
+    bool ring_empty = false;        // the BufferRing ran dry: this receive polls
     std::uint32_t sequence = 0;
 
     std::byte* receive_data = nullptr;

@@ -17,6 +17,7 @@
 
 #include "plan/TransmitPlan.h"
 #include "platform/linux/PeerAddress.h"
+#include "platform/linux/UringBufferRing.h"
 #include "platform/linux/UringErrors.h"
 #include "platform/linux/UringOps.h"
 #include "platform/linux/UringRing.h"
@@ -34,6 +35,9 @@ namespace {
 
 constexpr std::size_t kCqeBatch = 256;
 constexpr std::size_t kLingerBytes = std::size_t{64} * 1024;
+// Receive-any buffers the kernel may fill before this thread hands them to
+// the core: 128 × 4 KiB per worker. Beyond that a receive falls back to a poll.
+constexpr std::uint32_t kReceiveBuffers = 128;
 
 bool in_flight(SlotOp op) {
     return op == SlotOp::Receive || op == SlotOp::Send || op == SlotOp::WaitWritable;
@@ -138,6 +142,7 @@ void UringProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::
     // A receive-any waits for POLLIN and reads on this thread into scratch_,
     // delivered at once, so an idle connection pins no memory in the kernel.
     slot->receive_any = into.empty();
+    slot->ring_empty = false;
     slot->receive_data = slot->receive_any ? scratch_.data() : into.data();
     slot->receive_size = slot->receive_any ? scratch_.size() : into.size();
     slot->deadline = deadline;
@@ -159,7 +164,13 @@ void UringProactor::submit_receive(Slot& slot, bool now) {
         return;
     }
     io_uring_sqe* sqe = ring_->sqe();
-    if (slot.receive_any) {
+    slot.select_buffer = slot.receive_any && buffer_ring_ && !slot.ring_empty;
+    if (slot.select_buffer) {
+        io_uring_prep_recv(sqe, slot.fd, nullptr, conn::kReceiveAnyBytes, 0);
+        sqe->flags |= IOSQE_BUFFER_SELECT;
+        sqe->buf_group = uring::BufferRing::kGroup;
+        sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
+    } else if (slot.receive_any) {
         io_uring_prep_poll_add(sqe, slot.fd, POLLIN);
     } else {
         io_uring_prep_recv(sqe, slot.fd, slot.receive_data, slot.receive_size, 0);
@@ -191,6 +202,31 @@ void UringProactor::receive_now(Slot& slot) {
             finish(slot, OpKind::Receive, uring::status_for(error), 0, error, false, true);
         }
         return;
+    }
+}
+
+void UringProactor::on_selected_receive(Slot& slot, std::int32_t res, std::uint32_t flags) {
+    const bool has_buffer = (flags & IORING_CQE_F_BUFFER) != 0;
+    const auto id = static_cast<std::uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT);
+    if (has_buffer && res > 0 && !slot.cancel_requested) {
+        slot.receive_data = buffer_ring_->buffer(id);
+        finish(slot, OpKind::Receive, IoStatus::Ok, static_cast<std::uint64_t>(res), 0, false,
+               true);  // delivered now: the core copies the bytes out
+        buffer_ring_->give_back(id);
+        return;
+    }
+    if (has_buffer) buffer_ring_->give_back(id);
+    if (slot.cancel_requested) {
+        finish(slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, true);
+    } else if (res == 0) {
+        finish(slot, OpKind::Receive, IoStatus::PeerClosed, 0, 0, false, true);
+    } else if (res == -ENOBUFS || res == -EAGAIN) {
+        // More connections had bytes at once than the ring has buffers: this
+        // one waits with a poll and reads into scratch_ instead.
+        slot.ring_empty = res == -ENOBUFS;
+        submit_receive(slot, true);
+    } else {
+        finish(slot, OpKind::Receive, uring::status_for(-res), 0, -res, false, true);
     }
 }
 
@@ -275,6 +311,10 @@ void UringProactor::deliver_queued() {
 void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
     sink_ = &sink;
     ring_->enable();  // from here on only this thread may submit
+    if (!buffer_ring_) {
+        buffer_ring_ = uring::BufferRing::create(
+            ring_->get(), kReceiveBuffers, static_cast<std::uint32_t>(conn::kReceiveAnyBytes));
+    }
     std::stop_callback on_stop(stop, [this] {
         const std::uint64_t one = 1;
         // Async-signal-safe and thread-safe: the ring itself is touched only here.
@@ -331,7 +371,7 @@ void UringProactor::handle_cqe(std::uint64_t user_data, std::int32_t res, std::u
                 return;  // stale: belongs to an op that already completed
             }
             --ops_in_flight_;
-            on_conn_cqe(slot, res);
+            on_conn_cqe(slot, res, flags);
             return;
         }
         case Tag::Accept:
@@ -352,8 +392,12 @@ void UringProactor::handle_cqe(std::uint64_t user_data, std::int32_t res, std::u
     }
 }
 
-void UringProactor::on_conn_cqe(Slot& slot, std::int32_t res) {
+void UringProactor::on_conn_cqe(Slot& slot, std::int32_t res, std::uint32_t flags) {
     const SlotOp op = slot.op;
+    if (op == SlotOp::Receive && slot.select_buffer) {
+        on_selected_receive(slot, res, flags);
+        return;
+    }
     if (op == SlotOp::Receive) {
         if (slot.cancel_requested) {
             finish(slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, true);

@@ -45,6 +45,7 @@ struct io_uring_sqe;
 namespace tpserve::platform {
 
 namespace uring {
+class BufferRing;
 class Ring;
 struct Slot;
 struct Linger;
@@ -107,7 +108,8 @@ private:
     void handle_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t flags);
     void arm_accept(std::uint32_t listener);
     void on_accept(std::uint32_t listener, std::int32_t res, std::uint32_t flags);
-    void on_conn_cqe(uring::Slot& slot, std::int32_t res);
+    void on_conn_cqe(uring::Slot& slot, std::int32_t res, std::uint32_t flags);
+    void on_selected_receive(uring::Slot& slot, std::int32_t res, std::uint32_t flags);
     void submit_receive(uring::Slot& slot, bool now);
     void receive_now(uring::Slot& slot);
     void begin_stop();
@@ -153,6 +155,8 @@ private:
     std::vector<std::uint32_t> free_lingers_;
     std::vector<std::byte> discard_;  // where lingering reads land (never read)
     std::vector<std::byte> scratch_;  // receive-any bytes, valid while they are delivered
+    // Receive-any buffers the kernel picks (after ring_: freed after its teardown).
+    std::unique_ptr<uring::BufferRing> buffer_ring_;
     std::uint32_t lingers_in_flight_ = 0;
     std::uint32_t ops_in_flight_ = 0;
 
