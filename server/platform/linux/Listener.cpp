@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -92,6 +93,12 @@ int open_listener(const SocketAddress& address, std::string& error) {
         error = errno_text("listen", errno);
         return -1;
     }
+    // nginx's "deferred": a connection is accepted when its first bytes are
+    // in, so accept and the first read need one wake-up, not two. A client
+    // that connects and stays silent is still accepted, about a second later,
+    // and then meets the header timeout. Best effort.
+    const int defer_seconds = 1;
+    (void)::setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_seconds, sizeof defer_seconds);
     return guard.release();
 }
 
