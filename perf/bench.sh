@@ -33,7 +33,10 @@
 #   WARMUP [1]      seconds of wrk per server and workload before round 1
 #   SERVERS ["tpserve-io_uring tpserve-epoll nginx"]  servers to measure; a
 #                   tpserve-BACKEND entry runs tpserve with --io-backend BACKEND,
-#                   plain "tpserve" lets it choose (auto)
+#                   plain "tpserve" lets it choose (auto); "floor" adds the do-nothing
+#                   responder of perf/floor/ (same 1 KiB response to every request,
+#                   small-keepalive, small-close, many-conns only): the bound set by
+#                   the kernel and the client on this machine
 #   TPSERVE [build/release/tpserve]  a binary to measure instead of building
 #   RESULTS [perf/results]  where latest.csv and latest.png go
 #
@@ -107,7 +110,7 @@ else
 fi
 
 for server in "${servers[@]}"; do
-  case "$server" in tpserve | tpserve-io_uring | tpserve-epoll | nginx) ;;
+  case "$server" in tpserve | tpserve-io_uring | tpserve-epoll | nginx | floor) ;;
     *) echo "unknown server: $server" >&2; exit 2 ;;
   esac
 done
@@ -249,6 +252,18 @@ start_nginx() {
   url[nginx]=http://127.0.0.1:$port
 }
 
+# start_floor: perf/floor/floor.cpp, built here (one g++ call).
+start_floor() {
+  local port dir=$work/floor
+  mkdir -p "$dir"
+  g++ -std=c++20 -O2 -pthread "$repo/perf/floor/floor.cpp" -o "$dir/floor" || exit 1
+  port=$(bench_port)
+  start_server "$dir/stdout" "$dir/stderr" "$port" "${server_prefix[@]}" \
+    "$dir/floor" "$port" "$WORKERS" || exit 1
+  pid[floor]=$SERVER_PID
+  url[floor]=http://127.0.0.1:$port
+}
+
 # start_tpserve_peer NAME: "tpserve" (backend auto) or "tpserve-BACKEND".
 start_tpserve_peer() {
   local name=$1 port backend=auto dir=$work/$1
@@ -256,12 +271,14 @@ start_tpserve_peer() {
   port=$(bench_port)
   mkdir -p "$dir"
   # The defaults of config/default.yaml, but like nginx above: never close
-  # a benchmark connection for having served "enough", and the same
-  # connection limit per worker as nginx's worker_connections.
+  # a benchmark connection for having served "enough", the same connection
+  # limit per worker as nginx's worker_connections, and the same staleness
+  # window as its open_file_cache_valid (60 s; tpserve's default is 1 s).
   local conf=$dir/tpserve.yaml
   printf '%s\n' "# perf/bench.sh: config/default.yaml's defaults but for this" \
     "limits:" "  keepalive_requests: 100000000" \
-    "  max_connections: $worker_connections" >"$conf"
+    "  max_connections: $worker_connections" \
+    "cache:" "  validity: 60s" >"$conf"
   start_server "$dir/stdout" "$dir/stderr" "$port" "${server_prefix[@]}" \
     "$tpserve_bin" --config "$conf" --root "$docroot" --io-backend "$backend" \
     --listen "127.0.0.1:$port" --workers "$WORKERS" --access-log off --log-level warn ||
@@ -313,6 +330,7 @@ for server in "${servers[@]}"; do
   case "$server" in
     tpserve*) start_tpserve_peer "$server" ;;
     nginx) start_nginx ;;
+    floor) start_floor ;;
   esac
   echo "$server: ${url[$server]} (pid ${pid[$server]}, $WORKERS worker(s))"
 done
@@ -330,6 +348,7 @@ for workload in "${workloads[@]}"; do
   fi
   for path in "${paths[@]}"; do
     for server in "${servers[@]}"; do
+      [ "$server" = floor ] && continue  # it serves the right length, not the file
       if ! curl -sf --max-time 10 "${url[$server]}/$path" | cmp -s - "$docroot/$path"; then
         echo "bench: $server does not serve $path correctly; not measuring" >&2
         exit 1
@@ -441,14 +460,23 @@ measure_idle() {
   sleep 1
 }
 
+# The floor answers 1 KiB to everything: it is measured on the 1 KiB workloads only.
+measures() {
+  [ "$1" != floor ] || [[ " small-keepalive small-close many-conns " == *" ${2%% *} "* ]]
+}
+
 if ((WARMUP > 0)); then
   for workload in "${workloads[@]}"; do
-    for server in "${servers[@]}"; do measure "$server" "$workload" warmup; done
+    for server in "${servers[@]}"; do
+      measures "$server" "$workload" && measure "$server" "$workload" warmup
+    done
   done
 fi
 for ((round = 1; round <= ROUNDS; round++)); do
   for workload in "${workloads[@]}"; do
-    for server in "${servers[@]}"; do measure "$server" "$workload" "$round"; done
+    for server in "${servers[@]}"; do
+      measures "$server" "$workload" && measure "$server" "$workload" "$round"
+    done
   done
 done
 
