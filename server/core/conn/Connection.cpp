@@ -187,6 +187,7 @@ void Connection::log_access(const http::Request* request, const handler::Respons
     log::AccessLog* const access_log = info.site != nullptr ? info.site->access_log : nullptr;
     if (access_log == nullptr) return;
     log::AccessRecord record{};
+    if (peer_size_ == 0) peer_size_ = env_.proactor.peer_address(id_, peer_);
     record.peer = address_only(std::string_view(peer_.data(), peer_size_));
     record.unix_time = handler::DateCache::unix_seconds();
     if (request != nullptr) {

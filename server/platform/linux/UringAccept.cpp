@@ -67,14 +67,15 @@ void UringProactor::on_accept(std::uint32_t listener, std::int32_t res, std::uin
     slot.op = SlotOp::Idle;
     slot.cancel_requested = false;
     slot.pump.new_socket();
-    format_peer(fd, peer_, sizeof peer_);
+    // No getpeername here: multishot accept returns no address, and the
+    // core asks (peer_address) only when it logs the request.
     if (entry.local.empty()) format_local(fd, local_, sizeof local_);
     ++counters_.accepted;
     conn::Completion completion;
     completion.conn = id;
     completion.kind = OpKind::Accept;
     completion.status = IoStatus::Ok;
-    completion.peer = peer_;
+    completion.peer = {};
     completion.local = entry.local.empty() ? std::string_view(local_) : entry.local;
     sink_->on_completion(completion);
 }

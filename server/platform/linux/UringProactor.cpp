@@ -230,6 +230,23 @@ void UringProactor::on_selected_receive(Slot& slot, std::int32_t res, std::uint3
     }
 }
 
+void UringProactor::close_later(int fd) {
+    if (!ring_->reserve(1)) {
+        ::close(fd);
+        return;
+    }
+    io_uring_sqe* sqe = ring_->sqe();
+    io_uring_prep_close(sqe, fd);
+    sqe->user_data = encode(Tag::Cancel, 0, 0);  // nothing to do with its CQE
+}
+
+std::size_t UringProactor::peer_address(conn::ConnId conn, std::span<char> out) {
+    const Slot* slot = slot_for(conn);
+    if (slot == nullptr || slot->id != conn || slot->fd < 0 || out.empty()) return 0;
+    format_peer(slot->fd, out.data(), out.size());
+    return std::strlen(out.data());
+}
+
 void UringProactor::close(conn::ConnId conn) {
     Slot* slot = slot_for(conn);
     if (slot == nullptr || slot->id != conn) return;

@@ -80,6 +80,7 @@ public:
     void receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) override;
     void transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) override;
     void close(conn::ConnId conn) override;
+    [[nodiscard]] std::size_t peer_address(conn::ConnId conn, std::span<char> out) override;
     void run(conn::CompletionSink& sink, std::stop_token stop) override;
 
     // Read on the worker thread (e.g. for the shutdown log after run returns).
@@ -112,6 +113,8 @@ private:
     void on_selected_receive(uring::Slot& slot, std::int32_t res, std::uint32_t flags);
     void submit_receive(uring::Slot& slot, bool now);
     void receive_now(uring::Slot& slot);
+    // IORING_OP_CLOSE with the next submission: no system call of its own.
+    void close_later(int fd);
     void begin_stop();
     void on_drain_expired();
     void cancel_op(uring::Slot& slot);

@@ -119,7 +119,7 @@ void UringProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os
             ::shutdown(slot.fd, SHUT_WR);
             start_linger(slot.fd);
         } else {
-            ::close(slot.fd);
+            close_later(slot.fd);
         }
         slot.fd = -1;
         closed = true;
