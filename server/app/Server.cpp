@@ -68,8 +68,9 @@ log::AccessFormat log_format(config::AccessFormat format) {
 }
 
 std::unique_ptr<handler::SiteTable> open_sites(const std::vector<config::Site>& settings,
-                                               const config::Cache& cache, SiteResources& resources,
-                                               std::string& error) {
+                                               const config::Cache& cache,
+                                               std::size_t max_open_per_site,
+                                               SiteResources& resources, std::string& error) {
     std::vector<std::unique_ptr<handler::Site>> sites;
     for (const config::Site& site : settings) {
         const std::string who = settings.size() > 1 ? "site " + site.name + ": " : "";
@@ -105,8 +106,9 @@ std::unique_ptr<handler::SiteTable> open_sites(const std::vector<config::Site>& 
         resources.roots.push_back(std::move(root));
         if (cache.enabled) {
             resources.caches.push_back(std::make_unique<files::FileCache>(
-                *served, files::FileCache::Settings{cache.validity, cache.max_entries,
-                                                    cache.max_file_bytes, cache.max_bytes}));
+                *served,
+                files::FileCache::Settings{cache.validity, cache.max_entries, cache.max_file_bytes,
+                                           cache.max_bytes, max_open_per_site}));
             served = resources.caches.back().get();
         }
         sites.push_back(std::make_unique<handler::Site>(site, *served, access));
@@ -132,7 +134,14 @@ int run_server(const config::Config& config) {
     const files::MimeTable mime(config.mime_types, config.default_mime_type);
     const std::vector<config::Site> site_settings = config::effective_sites(config);
     SiteResources resources;
-    auto sites = open_sites(site_settings, config.cache, resources, error);
+    // The file caches may hold half the descriptors; connections, logs and
+    // the rest keep the other half (10,000 cached files must not stop accepts).
+    const std::size_t max_open_per_site =
+        file_limit == 0 || file_limit == UINT64_MAX
+            ? SIZE_MAX
+            : static_cast<std::size_t>(std::max<std::uint64_t>(
+                  64, file_limit / 2 / std::max<std::size_t>(1, site_settings.size())));
+    auto sites = open_sites(site_settings, config.cache, max_open_per_site, resources, error);
     if (!sites) {
         log::error(error);
         return 2;
@@ -177,7 +186,9 @@ int run_server(const config::Config& config) {
                                   " worker(s), I/O engine " + std::string(engine->name());
         if (!choice.note.empty()) engine_line += " (" + choice.note + ")";
         if (file_limit != 0 && file_limit != UINT64_MAX)
-            engine_line += ", " + std::to_string(file_limit) + " open files allowed";
+            engine_line += ", " + std::to_string(file_limit) +
+                           " open files allowed (file cache: " + std::to_string(max_open_per_site) +
+                           " per site)";
         log::info(engine_line);
         for (const config::Site& site : site_settings) {
             std::string line = "site " + site.name + (site.is_default ? " (default)" : "");

@@ -46,6 +46,8 @@ struct FileCache::Shard {
     Lru lru;
     std::unordered_map<std::string_view, Lru::iterator, KeyHash, std::equal_to<>> index;
     std::size_t capacity = 0;
+    std::size_t open_capacity = 0;
+    std::size_t open = 0;  // entries holding a handle
     std::atomic<std::uint64_t>* bytes_used = nullptr;
     std::atomic<std::uint64_t> hits{0};
     std::atomic<std::uint64_t> misses{0};
@@ -81,17 +83,22 @@ struct FileCache::Shard {
             } else {
                 uncharge(entry);
             }
+            open -= entry.result.file ? 1 : 0;
+            open += result.file ? 1 : 0;
             entry.result = result;
             entry.checked = now;
             entry.charged = charged;
             lru.splice(lru.begin(), lru, it->second);
-            return;
+        } else {
+            lru.push_front(Entry{std::string(key), result, now, charged});
+            index.emplace(lru.front().key, lru.begin());
+            open += result.file ? 1 : 0;
         }
-        lru.push_front(Entry{std::string(key), result, now, charged});
-        index.emplace(lru.front().key, lru.begin());
-        while (lru.size() > capacity) {
-            uncharge(lru.back());
-            index.erase(lru.back().key);
+        while (lru.size() > 1 && (lru.size() > capacity || open > open_capacity)) {
+            Entry& last = lru.back();
+            uncharge(last);
+            open -= last.result.file ? 1 : 0;
+            index.erase(last.key);
             lru.pop_back();  // closes the handle unless a plan still holds it
         }
     }
@@ -105,8 +112,10 @@ struct FileCache::Shard {
 FileCache::FileCache(const FileSystem& inner, Settings settings)
     : inner_(inner), settings_(settings), shards_(std::make_unique<Shard[]>(kShards)) {
     const std::size_t per_shard = std::max<std::size_t>(1, settings_.max_entries / kShards);
+    const std::size_t open_per_shard = std::max<std::size_t>(1, settings_.max_open / kShards);
     for (std::size_t i = 0; i < kShards; ++i) {
         shards_[i].capacity = per_shard;
+        shards_[i].open_capacity = open_per_shard;
         shards_[i].bytes_used = &bytes_used_;
     }
 }

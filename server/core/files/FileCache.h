@@ -17,8 +17,9 @@
 //
 // Thread-safe: entries live in shards, each with its own mutex held for a
 // few hundred nanoseconds (no lock is global, none is held during I/O).
-// Bounded: at most `max_entries`, least recently used evicted first, and at
-// most `max_bytes` of file bytes in memory (beyond it files go uncached).
+// Bounded: at most `max_entries` (and `max_open` of them holding a handle),
+// least recently used evicted first, and at most `max_bytes` of file bytes in
+// memory (beyond it files go uncached).
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -39,6 +40,9 @@ public:
         std::size_t max_entries = 10'000;
         std::uint64_t max_file_bytes = 4 * 1024;
         std::uint64_t max_bytes = 128ull << 20;
+        // Entries holding an open handle: a cache must not take the
+        // descriptors that accepting connections needs (one process, one limit).
+        std::size_t max_open = SIZE_MAX;
     };
 
     // `inner` must outlive the cache.

@@ -121,5 +121,24 @@ TEST(FileCacheBytes, AFailedReadKeepsNoBytesAndNoBudget) {
     EXPECT_EQ(cache.counters().bytes_in_memory, 0u);
 }
 
+TEST(FileCacheBytes, OpenHandlesAreBoundedApartFromMisses) {
+    CountingFileSystem inner;
+    for (int i = 0; i < 400; ++i)
+        inner.set("f" + std::to_string(i), 100);
+    FileCache::Settings s = settings(10s, 4096, 1 << 20);
+    s.max_open = 32;  // two per shard
+    const FileCache cache(inner, s);
+    for (int i = 0; i < 400; ++i)
+        (void)cache.open("f" + std::to_string(i));
+    for (int i = 0; i < 400; ++i)
+        (void)cache.open("missing" + std::to_string(i));
+    // At most 32 files are still cached (so at most 32 handles held by the
+    // cache): opening all of them again reaches the inner system at least 368 times.
+    const int before = inner.opens;
+    for (int i = 0; i < 400; ++i)
+        (void)cache.open("f" + std::to_string(i));
+    EXPECT_GE(inner.opens - before, 368);
+}
+
 }  // namespace
 }  // namespace tpserve::files
