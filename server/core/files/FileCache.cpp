@@ -103,7 +103,7 @@ struct FileCache::Shard {
         }
     }
 
-    void uncharge(Entry& entry) noexcept {
+    void uncharge(Entry& entry) const noexcept {
         if (entry.charged != 0) bytes_used->fetch_sub(entry.charged, std::memory_order_relaxed);
         entry.charged = 0;
     }

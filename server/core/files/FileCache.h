@@ -38,7 +38,7 @@ public:
     struct Settings {
         std::chrono::milliseconds validity{1000};
         std::size_t max_entries = 10'000;
-        std::uint64_t max_file_bytes = 4 * 1024;
+        std::uint64_t max_file_bytes = std::uint64_t{4} * 1024;
         std::uint64_t max_bytes = 128ull << 20;
         // Entries holding an open handle: a cache must not take the
         // descriptors that accepting connections needs (one process, one limit).
