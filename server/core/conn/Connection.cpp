@@ -69,11 +69,12 @@ Connection::Outcome Connection::on_completion(const Completion& completion) {
 
 Connection::Outcome Connection::on_accept(const Completion& completion) {
     if (completion.status != IoStatus::Ok) return freed();
-    const std::size_t size = std::min(completion.peer.size(), peer_.size());
-    std::memcpy(peer_.data(), completion.peer.data(), size);
-    peer_size_ = size;
+    // std::copy_n, not memcpy: an empty view (a backend that gives the
+    // peer only on request) may have a null data().
+    peer_size_ = std::min(completion.peer.size(), peer_.size());
+    std::copy_n(completion.peer.data(), peer_size_, peer_.data());
     local_size_ = std::min(completion.local.size(), local_.size());
-    std::memcpy(local_.data(), completion.local.data(), local_size_);
+    std::copy_n(completion.local.data(), local_size_, local_.data());
     filled_ = 0;
     served_ = 0;
     if (stopping_) return abort();
