@@ -28,7 +28,7 @@ servers = int(system(sprintf("awk -F, 'NR > 1 && $3 == \"median\" && $2 != \"ngi
 if (servers < 1) { print "chart.gnuplot: no tpserve median rows in ", csv; exit }
 stamp = system(sprintf("date -r '%s' '+%%Y-%%m-%%d %%H:%%M' 2>/dev/null", csv))
 
-set terminal pngcairo size 1400,520 font "sans,10"
+set terminal pngcairo noenhanced size 1400,520 font "sans,10"  # "io_uring" is a name, not a subscript
 set output png
 set datafile missing "?"
 set style data histograms
