@@ -13,13 +13,16 @@
 // (OpenResult::bytes), read once when the entry is filled and kept across
 // revalidations while the file's identity (inode, size, mtime) is unchanged;
 // the handler then sends them from memory (one writev/sendmsg with the head).
-// A file changed in place within the validity window is served as it was.
+// Such an entry holds no handle (OpenResult::file is null), so it does not
+// count against `max_open`. A file changed in place within the validity
+// window is served as it was.
 //
 // Thread-safe: entries live in shards, each with its own mutex held for a
 // few hundred nanoseconds (no lock is global, none is held during I/O).
 // Bounded: at most `max_entries` (and `max_open` of them holding a handle),
-// least recently used evicted first, and at most `max_bytes` of file bytes in
-// memory (beyond it files go uncached).
+// evicted by second chance (an entry not hit since eviction last passed it
+// goes first), and at most `max_bytes` of file bytes in memory (beyond it
+// files go uncached).
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -32,6 +35,10 @@
 #include "files/FileSystem.h"
 
 namespace tpserve::files {
+
+namespace cache {
+struct Key;
+}
 
 class FileCache final : public FileSystem {
 public:
@@ -54,6 +61,10 @@ public:
     // As inner.open(), from the cache while the entry is fresh. Transient
     // errors (TooManyFiles, Other) are never cached. No allocation on a hit.
     [[nodiscard]] OpenResult open(std::string_view relative) const override;
+    // From `relative`'s entry while its sibling set is fresh (one lookup for
+    // all of them); the siblings are kept with the entry, not as entries.
+    void open_siblings(std::string_view relative, std::span<const std::string_view> suffixes,
+                       std::span<OpenResult> out) const override;
     // Listings are not cached: they are rare and must be current.
     [[nodiscard]] OpenError list(std::string_view relative,
                                  std::vector<DirEntry>& out) const override;
@@ -68,6 +79,10 @@ public:
 
 private:
     struct Shard;
+    // Opens `path` through the inner system, with its bytes when it is small
+    // (reusing those `key`'s entry kept for it: sibling < 0 is the path itself).
+    OpenResult load(std::string_view path, Shard& shard, const cache::Key& key, int sibling,
+                    std::uint64_t& charged) const;
     void fill_bytes(OpenResult& result) const;
 
     const FileSystem& inner_;

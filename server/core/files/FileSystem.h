@@ -65,6 +65,13 @@ public:
     // ".." segments, no NUL; "" names the root itself. Directories are opened
     // too (so their kind can be reported). Never throws; thread-safe.
     [[nodiscard]] virtual OpenResult open(std::string_view relative) const = 0;
+    // Opens the siblings of `relative` named by `suffixes` (its precompressed
+    // variants: "a.css" + ".br" ...): out[i] = open(relative + suffixes[i]),
+    // for i < suffixes.size() ≤ out.size(). The default opens each one; a
+    // cache answers them with `relative`'s entry, one lookup for all.
+    virtual void open_siblings(std::string_view relative,
+                               std::span<const std::string_view> suffixes,
+                               std::span<OpenResult> out) const;
     // Whether names must follow Windows' rules (no ':', '<', '>', '"', '|',
     // '?', '*', no trailing '.' or ' '): true unless the implementation
     // knows its names are plain bytes, as on Linux. See PathResolver.

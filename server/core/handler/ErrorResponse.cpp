@@ -4,6 +4,7 @@
 
 #include "handler/DirectoryListing.h"
 #include "handler/Exchange.h"
+#include "handler/FileBody.h"
 #include "handler/HeadWriter.h"
 #include "handler/StatusText.h"
 #include "http/AcceptMedia.h"
@@ -105,7 +106,7 @@ ResponseInfo StaticHandler::send_error(Exchange& x, std::uint16_t status,
             head.field("Content-Length", page.info.size);
             head.end();
             x.plan.shrink_last(reserve - head.size());
-            if (!reply.head_only) x.plan.add(page.file, 0, page.info.size);
+            if (!reply.head_only) add_file_body(x.plan, page, 0, page.info.size);
             return finish(x, status, head.size(), reply.head_only ? 0 : page.info.size);
         }
     }

@@ -1,11 +1,13 @@
 // StaticHandler: a regular file's response — its precompressed variant,
 // conditional requests, ranges.
+#include <algorithm>
 #include <array>
 #include <charconv>
 
 #include "files/ETag.h"
 #include "files/HttpDate.h"
 #include "handler/Exchange.h"
+#include "handler/FileBody.h"
 #include "handler/HeadWriter.h"
 #include "handler/MultipartRanges.h"
 #include "handler/Preconditions.h"
@@ -16,18 +18,6 @@
 namespace tpserve::handler {
 
 namespace {
-
-// Bytes the file cache holds go from memory, in one gather with the head;
-// anything else as a file range (sendfile / TransmitFile).
-void add_body(plan::TransmitPlan& plan, const files::OpenResult& sent, std::uint64_t offset,
-              std::uint64_t length) {
-    if (sent.bytes) {
-        plan.add(std::span<const std::byte>(sent.bytes.get() + offset, length));
-        plan.keep(sent.bytes);
-    } else {
-        plan.add(sent.file, offset, length);
-    }
-}
 
 std::string_view suffix_of(std::string_view encoding) noexcept {
     if (encoding == "br") return ".br";
@@ -87,18 +77,22 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
     std::array<files::OpenResult, kMaxVariants> variants{};
     std::array<std::string_view, kMaxVariants> codings{};
     std::size_t available = 0;
-    if (pre.enabled) {
-        for (const std::string& encoding : pre.encodings) {
-            if (available == kMaxVariants) break;
-            variant_path_.assign(relative).append(suffix_of(encoding));
-            files::OpenResult variant = x.site.files.open(variant_path_);
-            if (variant.error != files::OpenError::None ||
-                variant.info.kind != files::FileKind::Regular ||
-                variant.info.mtime_sec < file.info.mtime_sec) {
+    if (pre.enabled && !pre.encodings.empty()) {
+        std::array<std::string_view, kMaxVariants> suffixes{};
+        const std::size_t count = std::min(pre.encodings.size(), kMaxVariants);
+        for (std::size_t i = 0; i < count; ++i)
+            suffixes[i] = suffix_of(pre.encodings[i]);
+        std::array<files::OpenResult, kMaxVariants> found{};
+        x.site.files.open_siblings(relative, std::span(suffixes.data(), count),
+                                   std::span(found.data(), count));
+        for (std::size_t i = 0; i < count; ++i) {
+            if (found[i].error != files::OpenError::None ||
+                found[i].info.kind != files::FileKind::Regular ||
+                found[i].info.mtime_sec < file.info.mtime_sec) {
                 continue;
             }
-            variants[available] = std::move(variant);
-            codings[available] = encoding;
+            variants[available] = std::move(found[i]);
+            codings[available] = pre.encodings[i];
             ++available;
         }
     }
@@ -180,9 +174,9 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
     if (!x.reply.head_only) {
         body = length;
         if (multipart) {
-            add_multipart_body(x.plan, sent.file, ranges.view(), size, type, boundary);
+            add_multipart_body(x.plan, sent, ranges.view(), size, type, boundary);
         } else {
-            add_body(x.plan, sent, partial ? ranges.ranges[0].first : 0, length);
+            add_file_body(x.plan, sent, partial ? ranges.ranges[0].first : 0, length);
         }
     }
     return finish(x, status, head.size(), body, encoding);

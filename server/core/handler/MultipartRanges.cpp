@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "handler/FileBody.h"
+
 namespace tpserve::handler {
 
 namespace {
@@ -69,7 +71,7 @@ std::uint64_t multipart_length(std::span<const http::ByteRange> ranges, std::uin
     return total + kDash.size() + boundary.size() + kDash.size() + kCrlf.size();
 }
 
-void add_multipart_body(plan::TransmitPlan& plan, const plan::FileRef& file,
+void add_multipart_body(plan::TransmitPlan& plan, const files::OpenResult& source,
                         std::span<const http::ByteRange> ranges, std::uint64_t size,
                         std::string_view content_type, std::string_view boundary) {
     const std::size_t head_max = kCrlf.size() + kDash.size() + boundary.size() + kCrlf.size() +
@@ -97,7 +99,7 @@ void add_multipart_body(plan::TransmitPlan& plan, const plan::FileRef& file,
         out.text(kCrlf);
         out.text(kCrlf);
         plan.shrink_last(out.unused());
-        plan.add(file, range.first, range.length());
+        add_file_body(plan, source, range.first, range.length());
     }
 
     const std::size_t tail_max =

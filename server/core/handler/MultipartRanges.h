@@ -12,8 +12,8 @@
 #include <span>
 #include <string_view>
 
+#include "files/FileSystem.h"
 #include "http/ByteRanges.h"
-#include "plan/FileRef.h"
 #include "plan/TransmitPlan.h"
 
 namespace tpserve::handler {
@@ -24,9 +24,10 @@ namespace tpserve::handler {
                                              std::string_view boundary) noexcept;
 
 // Appends the body to `plan`. `ranges` must lie within `size` (as
-// parse_byte_ranges returns them); `file` is pinned by the plan. Allocates
-// only when the plan's arena or part list must grow.
-void add_multipart_body(plan::TransmitPlan& plan, const plan::FileRef& file,
+// parse_byte_ranges returns them); the parts come from `source`'s bytes or
+// handle (add_file_body), pinned by the plan. Allocates only when the plan's
+// arena or part list must grow.
+void add_multipart_body(plan::TransmitPlan& plan, const files::OpenResult& source,
                         std::span<const http::ByteRange> ranges, std::uint64_t size,
                         std::string_view content_type, std::string_view boundary);
 

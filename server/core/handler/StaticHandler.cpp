@@ -59,7 +59,6 @@ StaticHandler::StaticHandler(const config::Config& config, const SiteTable& site
                              const files::MimeTable& mime)
     : config_(config), sites_(sites), mime_(mime) {
     index_path_.reserve(4096);
-    variant_path_.reserve(4096);
     rule_path_.reserve(4096);
 }
 

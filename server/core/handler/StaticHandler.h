@@ -93,7 +93,6 @@ private:
     Boundary boundary_;
     // Scratch, capacity kept across requests.
     std::string index_path_;    // "dir/index.html", a redirect's Location
-    std::string variant_path_;  // "file.css.br"
     std::string rule_path_;     // "/dir/file.css": what header rules match
     std::string body_;          // a listing
 };

@@ -121,12 +121,29 @@ TEST(FileCacheBytes, AFailedReadKeepsNoBytesAndNoBudget) {
     EXPECT_EQ(cache.counters().bytes_in_memory, 0u);
 }
 
-TEST(FileCacheBytes, OpenHandlesAreBoundedApartFromMisses) {
+TEST(FileCacheBytes, AnEntryInMemoryHoldsNoHandle) {
     CountingFileSystem inner;
     for (int i = 0; i < 400; ++i)
         inner.set("f" + std::to_string(i), 100);
     FileCache::Settings s = settings(10s, 4096, 1 << 20);
-    s.max_open = 32;  // two per shard
+    s.max_open = 16;  // one per shard: would evict nearly everything
+    const FileCache cache(inner, s);
+    for (int i = 0; i < 400; ++i) {
+        const OpenResult r = cache.open("f" + std::to_string(i));
+        EXPECT_TRUE(holds_content(r));
+        EXPECT_EQ(r.file, nullptr) << "the bytes are enough";
+    }
+    for (int i = 0; i < 400; ++i)
+        (void)cache.open("f" + std::to_string(i));
+    EXPECT_EQ(inner.opens, 400) << "no handle held, so none evicted for the handle bound";
+}
+
+TEST(FileCacheBytes, OpenHandlesAreBoundedApartFromMisses) {
+    CountingFileSystem inner;
+    for (int i = 0; i < 400; ++i)
+        inner.set("f" + std::to_string(i), 100);
+    FileCache::Settings s = settings(10s, 0, 1 << 20);  // bytes kept: none
+    s.max_open = 32;                                    // two per shard
     const FileCache cache(inner, s);
     for (int i = 0; i < 400; ++i)
         (void)cache.open("f" + std::to_string(i));

@@ -21,13 +21,14 @@ using namespace std::chrono_literals;
 
 TEST(FileCache, HitSharesTheHandleAndSkipsTheInnerOpen) {
     CountingFileSystem inner;
-    inner.set("a.txt", 10);
+    inner.set("a.txt", 10'000);  // above max_file_bytes: served through its handle
     const FileCache cache(inner, {10s, 100});
     const OpenResult first = cache.open("a.txt");
     const OpenResult second = cache.open("a.txt");
     EXPECT_EQ(inner.opens, 1);
     EXPECT_EQ(second.error, OpenError::None);
-    EXPECT_EQ(second.info.size, 10u);
+    EXPECT_EQ(second.info.size, 10'000u);
+    ASSERT_NE(first.file, nullptr);
     EXPECT_EQ(first.file.get(), second.file.get());
     EXPECT_EQ(cache.counters().hits, 1u);
     EXPECT_EQ(cache.counters().misses, 1u);
@@ -81,6 +82,19 @@ TEST(FileCache, BoundedByLeastRecentUse) {
         reopened += inner.opens - before;
     }
     EXPECT_GT(reopened, 80);
+}
+
+TEST(FileCache, AnEntryInUseOutlivesColderOnes) {
+    CountingFileSystem inner;
+    inner.set("hot", 10);
+    const FileCache cache(inner, {10s, 160});  // 10 entries per shard
+    (void)cache.open("hot");
+    for (int i = 0; i < 2000; ++i) {
+        (void)cache.open("cold" + std::to_string(i));  // each opened once, then gone
+        (void)cache.open("hot");
+    }
+    EXPECT_EQ(inner.opens, 2001) << "hot was never evicted";
+    EXPECT_EQ(cache.counters().hits, 2000u);
 }
 
 TEST(FileCache, ListAndNamesGoToTheInnerFileSystem) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <set>
@@ -40,6 +41,14 @@ std::string render(const plan::TransmitPlan& plan, const plan::FileRef& file,
 
 const std::string kContent = "0123456789abcdefghijklmnopqrstuvwxyz";  // 36 bytes
 
+// A file as the file system opened it: a handle, no bytes in memory.
+files::OpenResult opened(const plan::FileRef& file) {
+    files::OpenResult result;
+    result.file = file;
+    result.info.size = kContent.size();
+    return result;
+}
+
 const std::string kThreeParts =
     "--BOUNDARY\r\n"
     "Content-Type: text/plain\r\n"
@@ -62,11 +71,28 @@ TEST(MultipartRanges, BodyMatchesByteForByte) {
     const std::vector<ByteRange> ranges{{0, 4}, {10, 12}, {30, 35}};
     const plan::FileRef file = std::make_shared<FakeFile>();
     plan::TransmitPlan plan;
-    add_multipart_body(plan, file, ranges, kContent.size(), "text/plain", "BOUNDARY");
+    add_multipart_body(plan, opened(file), ranges, kContent.size(), "text/plain", "BOUNDARY");
     EXPECT_EQ(render(plan, file, kContent), kThreeParts);
     EXPECT_EQ(multipart_length(ranges, kContent.size(), "text/plain", "BOUNDARY"),
               kThreeParts.size());
     EXPECT_EQ(plan.pending_bytes(), kThreeParts.size());
+}
+
+TEST(MultipartRanges, PartsComeFromTheCachedBytesWhenThereIsNoHandle) {
+    // The file cache keeps a small file's bytes and drops its handle.
+    const std::vector<ByteRange> ranges{{0, 4}, {10, 12}, {30, 35}};
+    files::OpenResult cached;
+    cached.info.size = kContent.size();
+    auto bytes = std::make_shared_for_overwrite<std::byte[]>(kContent.size());
+    std::memcpy(bytes.get(), kContent.data(), kContent.size());
+    cached.bytes = bytes;
+    plan::TransmitPlan plan;
+    add_multipart_body(plan, cached, ranges, kContent.size(), "text/plain", "BOUNDARY");
+    for (const plan::Part& part : plan.pending()) {
+        EXPECT_TRUE(std::holds_alternative<plan::MemoryPart>(part)) << "no file part";
+    }
+    EXPECT_EQ(render(plan, nullptr, kContent), kThreeParts);
+    EXPECT_GT(bytes.use_count(), 2) << "the plan pins the bytes";
 }
 
 TEST(MultipartRanges, FileBytesAreReferencedNotCopied) {
@@ -74,7 +100,7 @@ TEST(MultipartRanges, FileBytesAreReferencedNotCopied) {
     const plan::FileRef file = std::make_shared<FakeFile>();
     plan::TransmitPlan plan;
     plan.copy("HTTP/1.1 206 Partial Content\r\n\r\n");
-    add_multipart_body(plan, file, ranges, kContent.size(), "text/plain", "BOUNDARY");
+    add_multipart_body(plan, opened(file), ranges, kContent.size(), "text/plain", "BOUNDARY");
 
     // head+part head, file, part head, file, part head, file, closing delimiter.
     const auto parts = plan.pending();
@@ -99,7 +125,7 @@ TEST(MultipartRanges, FromParsedHeader) {
     ASSERT_EQ(set.outcome, http::RangeOutcome::Satisfiable);
     const plan::FileRef file = std::make_shared<FakeFile>();
     plan::TransmitPlan plan;
-    add_multipart_body(plan, file, set.view(), kContent.size(), "text/plain", "BOUNDARY");
+    add_multipart_body(plan, opened(file), set.view(), kContent.size(), "text/plain", "BOUNDARY");
     EXPECT_EQ(render(plan, file, kContent), kThreeParts);
 }
 
@@ -107,7 +133,7 @@ TEST(MultipartRanges, NoContentTypeLineWhenTypeUnknown) {
     const std::vector<ByteRange> ranges{{1, 1}, {35, 35}};
     const plan::FileRef file = std::make_shared<FakeFile>();
     plan::TransmitPlan plan;
-    add_multipart_body(plan, file, ranges, kContent.size(), "", "xyz");
+    add_multipart_body(plan, opened(file), ranges, kContent.size(), "", "xyz");
     const std::string expected =
         "--xyz\r\nContent-Range: bytes 1-1/36\r\n\r\n1\r\n"
         "--xyz\r\nContent-Range: bytes 35-35/36\r\n\r\nz\r\n"
@@ -129,7 +155,7 @@ TEST(MultipartRanges, LengthMatchesPlanForHugeOffsets) {
     const std::string_view b = boundary.next();
     const plan::FileRef file = std::make_shared<FakeFile>();
     plan::TransmitPlan plan;
-    add_multipart_body(plan, file, ranges, size, type, b);
+    add_multipart_body(plan, opened(file), ranges, size, type, b);
     EXPECT_EQ(plan.pending_bytes(), multipart_length(ranges, size, type, b));
 
     std::string heads;
@@ -149,7 +175,7 @@ TEST(MultipartRanges, PlanReusedAfterClear) {
     plan::TransmitPlan plan;
     for (int round = 0; round < 3; ++round) {
         plan.clear();
-        add_multipart_body(plan, file, ranges, kContent.size(), "text/plain", "BOUNDARY");
+        add_multipart_body(plan, opened(file), ranges, kContent.size(), "text/plain", "BOUNDARY");
         EXPECT_EQ(render(plan, file, kContent), kThreeParts);
     }
 }
@@ -157,7 +183,7 @@ TEST(MultipartRanges, PlanReusedAfterClear) {
 TEST(MultipartRanges, EmptyRangeListIsJustTheClosingDelimiter) {
     const plan::FileRef file = std::make_shared<FakeFile>();
     plan::TransmitPlan plan;
-    add_multipart_body(plan, file, {}, 10, "text/plain", "B");
+    add_multipart_body(plan, opened(file), {}, 10, "text/plain", "B");
     EXPECT_EQ(render(plan, file, kContent), "--B--\r\n");
     EXPECT_EQ(multipart_length({}, 10, "text/plain", "B"), 7u);
 }

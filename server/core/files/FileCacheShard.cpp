@@ -1,0 +1,143 @@
+#include "files/FileCacheShard.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace tpserve::files::cache {
+
+bool same_file(const FileInfo& a, const FileInfo& b) noexcept {
+    return a.kind == b.kind && a.size == b.size && a.inode == b.inode &&
+           a.mtime_sec == b.mtime_sec && a.mtime_nsec == b.mtime_nsec;
+}
+
+void Shard::configure(std::size_t capacity, std::size_t open_capacity,
+                      std::atomic<std::uint64_t>* bytes_used) noexcept {
+    capacity_ = capacity;
+    open_capacity_ = open_capacity;
+    bytes_used_ = bytes_used;
+}
+
+bool Shard::find(const Key& key, Clock::time_point now, Clock::duration validity, OpenResult& out) {
+    const std::lock_guard lock(mutex_);
+    const auto it = index_.find(key);
+    if (it == index_.end() || now - it->second->checked > validity) return false;
+    it->second->referenced = true;
+    out = it->second->main.result;
+    return true;
+}
+
+bool Shard::find_siblings(const Key& key, std::size_t tag, Clock::time_point now,
+                          Clock::duration validity, std::span<OpenResult> out) {
+    const std::lock_guard lock(mutex_);
+    const auto it = index_.find(key);
+    if (it == index_.end()) return false;
+    const Siblings* siblings = it->second->siblings.get();
+    if (siblings == nullptr || siblings->tag != tag || siblings->count != out.size() ||
+        now - siblings->checked > validity) {
+        return false;
+    }
+    for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = siblings->entries[i].result;
+    return true;
+}
+
+std::shared_ptr<const std::byte[]> Shard::previous_bytes(const Key& key, int sibling,
+                                                         const FileInfo& info) {
+    const std::lock_guard lock(mutex_);
+    const auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    const Entry& entry = *it->second;
+    const Cached* cached = &entry.main;
+    if (sibling >= 0) {
+        const auto i = static_cast<std::size_t>(sibling);
+        if (!entry.siblings || i >= entry.siblings->count) return nullptr;
+        cached = &entry.siblings->entries[i];
+    }
+    if (!cached->result.bytes || !same_file(cached->result.info, info)) return nullptr;
+    return cached->result.bytes;
+}
+
+void Shard::store(const Key& key, const OpenResult& result, Clock::time_point now,
+                  std::uint64_t charged) {
+    const std::lock_guard lock(mutex_);
+    if (const auto it = index_.find(key); it != index_.end()) {
+        Entry& entry = *it->second;
+        replace(entry.main, result, charged);
+        entry.checked = now;
+        entry.referenced = true;
+        lru_.splice(lru_.begin(), lru_, it->second);
+    } else {
+        lru_.push_front(Entry{std::string(key.text), key.hash, {}, now, nullptr, false});
+        replace(lru_.front().main, result, charged);
+        index_.emplace(Key{lru_.front().key, key.hash}, lru_.begin());
+    }
+    evict();
+}
+
+void Shard::store_siblings(const Key& key, std::size_t tag, std::span<const OpenResult> results,
+                           std::span<const std::uint64_t> charged, Clock::time_point now) {
+    const std::lock_guard lock(mutex_);
+    const auto it = index_.find(key);
+    if (it == index_.end() || results.size() > kMaxSiblings) {
+        for (const std::uint64_t bytes : charged)
+            uncharge(bytes);
+        return;
+    }
+    Entry& entry = *it->second;
+    if (!entry.siblings) entry.siblings = std::make_unique<Siblings>();
+    Siblings& siblings = *entry.siblings;
+    for (std::size_t i = results.size(); i < siblings.count; ++i)
+        replace(siblings.entries[i], OpenResult{}, 0);
+    for (std::size_t i = 0; i < results.size(); ++i)
+        replace(siblings.entries[i], results[i], charged[i]);
+    siblings.count = results.size();
+    siblings.tag = tag;
+    siblings.checked = now;
+    evict();  // the siblings' handles count against the bound too
+}
+
+void Shard::replace(Cached& slot, const OpenResult& fresh, std::uint64_t charged) noexcept {
+    if (fresh.bytes && fresh.bytes == slot.result.bytes) {
+        charged += slot.charged;  // the same memory, counted once
+    } else {
+        uncharge(slot.charged);
+    }
+    open_ -= slot.result.file ? 1 : 0;
+    open_ += fresh.file ? 1 : 0;
+    slot.result = fresh;
+    slot.charged = charged;
+}
+
+void Shard::release(Entry& entry) noexcept {
+    replace(entry.main, OpenResult{}, 0);
+    if (entry.siblings) {
+        for (std::size_t i = 0; i < entry.siblings->count; ++i)
+            replace(entry.siblings->entries[i], OpenResult{}, 0);
+    }
+}
+
+void Shard::uncharge(std::uint64_t bytes) const noexcept {
+    if (bytes != 0) bytes_used_->fetch_sub(bytes, std::memory_order_relaxed);
+}
+
+// Until within bounds: the oldest entry not hit since the last pass goes
+// (closing its handles unless a plan still holds them); one that was hit is
+// moved behind the newest with its bit cleared. The newest (just stored)
+// stays, and the loop ends: each entry gets at most one second chance.
+void Shard::evict() {
+    auto over = [this] { return lru_.size() > capacity_ || open_ > open_capacity_; };
+    for (std::size_t chances = lru_.size(); lru_.size() > 1 && over();) {
+        Entry& last = lru_.back();
+        if (last.referenced && chances > 0) {
+            --chances;
+            last.referenced = false;
+            lru_.splice(std::next(lru_.begin()), lru_, std::prev(lru_.end()));
+            continue;
+        }
+        release(last);
+        index_.erase(Key{last.key, last.hash});
+        lru_.pop_back();
+    }
+}
+
+}  // namespace tpserve::files::cache

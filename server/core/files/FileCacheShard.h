@@ -1,0 +1,116 @@
+#pragma once
+// Internal to FileCache: one shard of entries under its own mutex. An entry
+// is a path's OpenResult and, once asked for, the OpenResults of its
+// precompressed siblings (FileSystem::open_siblings), so that a request costs
+// one lookup whatever the number of variants looked for.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "files/FileSystem.h"
+
+namespace tpserve::files::cache {
+
+using Clock = std::chrono::steady_clock;
+
+// A path with its hash, computed once per lookup (it also picks the shard).
+// The map compares hashes before bytes and never rehashes a key.
+struct Key {
+    std::string_view text;
+    std::size_t hash = 0;
+    bool operator==(const Key& other) const noexcept {
+        return hash == other.hash && text == other.text;
+    }
+};
+
+inline Key key_of(std::string_view text) noexcept {
+    return Key{text, std::hash<std::string_view>{}(text)};
+}
+
+struct KeyHash {
+    std::size_t operator()(const Key& key) const noexcept { return key.hash; }
+};
+
+bool same_file(const FileInfo& a, const FileInfo& b) noexcept;
+
+// What one open answered, and how many of its bytes the budget counts.
+struct Cached {
+    OpenResult result;
+    std::uint64_t charged = 0;
+};
+
+inline constexpr std::size_t kMaxSiblings = 3;
+
+struct Siblings {
+    std::array<Cached, kMaxSiblings> entries;
+    std::size_t count = 0;
+    std::size_t tag = 0;  // which suffix list they answer
+    Clock::time_point checked;
+};
+
+class Shard {
+public:
+    struct Entry {
+        std::string key;
+        std::size_t hash = 0;
+        Cached main;
+        Clock::time_point checked;
+        std::unique_ptr<Siblings> siblings;  // after the first open_siblings
+        bool referenced = false;             // hit since eviction last passed it
+    };
+
+    void configure(std::size_t capacity, std::size_t open_capacity,
+                   std::atomic<std::uint64_t>* bytes_used) noexcept;
+
+    // The fresh entry for `key`, copied out; false if absent or stale.
+    bool find(const Key& key, Clock::time_point now, Clock::duration validity, OpenResult& out);
+    // The fresh siblings of `key` for suffix list `tag`, copied out.
+    bool find_siblings(const Key& key, std::size_t tag, Clock::time_point now,
+                       Clock::duration validity, std::span<OpenResult> out);
+
+    // The bytes a stale entry kept (sibling < 0: the path's own, else that
+    // sibling's), if they describe the same file as `info`.
+    std::shared_ptr<const std::byte[]> previous_bytes(const Key& key, int sibling,
+                                                      const FileInfo& info);
+
+    // `charged`: bytes newly counted in the budget by the caller.
+    void store(const Key& key, const OpenResult& result, Clock::time_point now,
+               std::uint64_t charged);
+    // Stored only while `key` has an entry; otherwise the charges are returned.
+    void store_siblings(const Key& key, std::size_t tag, std::span<const OpenResult> results,
+                        std::span<const std::uint64_t> charged, Clock::time_point now);
+
+    std::atomic<std::uint64_t> hits{0};
+    std::atomic<std::uint64_t> misses{0};
+
+private:
+    // Eviction is second-chance (CLOCK) over this list, newest first: a hit
+    // only sets `referenced`, so the hit path touches no neighbour.
+    using Lru = std::list<Entry>;
+
+    // Replaces `slot` with `fresh` (`charged` newly counted bytes), keeping
+    // the budget and the handle count right.
+    void replace(Cached& slot, const OpenResult& fresh, std::uint64_t charged) noexcept;
+    void release(Entry& entry) noexcept;
+    void uncharge(std::uint64_t bytes) const noexcept;
+    void evict();
+
+    std::mutex mutex_;
+    Lru lru_;
+    std::unordered_map<Key, Lru::iterator, KeyHash> index_;
+    std::size_t capacity_ = 0;
+    std::size_t open_capacity_ = 0;
+    std::size_t open_ = 0;  // handles held by entries and their siblings
+    std::atomic<std::uint64_t>* bytes_used_ = nullptr;
+};
+
+}  // namespace tpserve::files::cache
