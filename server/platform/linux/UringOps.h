@@ -22,7 +22,7 @@ namespace tpserve::platform::uring {
 // its operation (a link timeout, a cancel) never matches a newer one.
 enum class Tag : std::uint8_t {
     Conn = 1,     // receive / sendmsg / poll of a connection slot
-    LinkTimeout,  // the deadline linked to an op: its own CQE carries nothing
+    LinkTimeout,  // a lingering close's linked deadline: its own CQE carries nothing
     Cancel,       // ASYNC_CANCEL requests: result irrelevant
     Accept,       // index = listener
     Wake,         // eventfd read: stop was requested
@@ -63,6 +63,7 @@ struct Slot {
     bool receive_any = false;       // the receive lands in the proactor's memory
     bool select_buffer = false;     // ... as a RECV into a buffer of the BufferRing
     bool ring_empty = false;        // the BufferRing ran dry: this receive polls
+    bool timed_out = false;         // the deadline passed: cancelled, not to be resumed
     std::uint32_t sequence = 0;
 
     std::byte* receive_data = nullptr;
@@ -72,9 +73,8 @@ struct Slot {
     std::uint64_t sent = 0;
     conn::Deadline deadline{};
 
-    // Read by the kernel when the SQEs are submitted, so they live here (the
-    // pump owns the sendmsg msghdr and iovecs).
-    __kernel_timespec timeout{};
+    // The pump owns the sendmsg msghdr and iovecs, read by the kernel when
+    // the SQE is submitted.
     TransmitPump pump;
 
     // The queued result of a Finished op.

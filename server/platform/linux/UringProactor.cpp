@@ -76,7 +76,9 @@ std::unique_ptr<UringProactor> UringProactor::create(std::vector<UniqueFd> liste
 
 UringProactor::UringProactor(Key, std::unique_ptr<uring::Ring> ring,
                              std::vector<UniqueFd> listeners, const UringOptions& options)
-    : ring_(std::move(ring)), options_(options) {
+    : ring_(std::move(ring)),
+      options_(options),
+      deadlines_(std::max<std::uint32_t>(options.max_connections, 1)) {
     const std::uint32_t capacity = std::max<std::uint32_t>(options.max_connections, 1);
     options_.max_connections = capacity;
     for (UniqueFd& fd : listeners) {
@@ -115,14 +117,49 @@ std::uint64_t UringProactor::op_user_data(Slot& slot) {
     return encode(Tag::Conn, slot.sequence, slot.id.slot);
 }
 
-void UringProactor::link_deadline(io_uring_sqe* op, Slot& slot, conn::Deadline deadline) {
-    if (deadline == conn::Deadline::max()) return;
-    // Absolute CLOCK_MONOTONIC (= steady_clock): no clock read per operation.
-    slot.timeout = to_timespec(deadline.time_since_epoch());
-    op->flags |= IOSQE_IO_LINK;
-    io_uring_sqe* timeout = ring_->sqe();
-    io_uring_prep_link_timeout(timeout, &slot.timeout, IORING_TIMEOUT_ABS);
-    timeout->user_data = encode(Tag::LinkTimeout, 0, 0);
+void UringProactor::start_deadline(Slot& slot) {
+    slot.timed_out = false;
+    if (slot.deadline == conn::Deadline::max()) {
+        deadlines_.cancel(slot.id.slot);
+    } else {
+        deadlines_.schedule(slot.id.slot, slot.deadline);
+    }
+}
+
+void UringProactor::expire_deadlines(conn::Deadline now) {
+    for (std::uint32_t index = deadlines_.pop_due(now); index != conn::DeadlineHeap::npos;
+         index = deadlines_.pop_due(now)) {
+        Slot& slot = slots_[index];
+        if (!in_flight(slot.op) || slot.cancel_requested) continue;
+        if (!ring_->reserve(1)) {
+            // No SQE this turn: try again shortly rather than never.
+            deadlines_.schedule(index, now + std::chrono::milliseconds(10));
+            return;
+        }
+        // The op completes with -ECANCELED, which status_for reads as TimedOut
+        // (cancel_requested stays false: nobody asked for a Cancelled), or
+        // with what it had done (a partial MSG_WAITALL send): `timed_out`
+        // then stops it from being continued.
+        slot.timed_out = true;
+        io_uring_sqe* sqe = ring_->sqe();
+        io_uring_prep_cancel64(sqe, encode(Tag::Conn, slot.sequence, slot.id.slot), 0);
+        sqe->user_data = encode(Tag::Cancel, 0, 0);
+    }
+}
+
+void UringProactor::submit_and_wait(bool block) {
+    if (!block || deadlines_.empty()) {
+        ring_->submit_and_wait(block ? 1 : 0);
+        return;
+    }
+    const conn::Deadline now = conn::Clock::now();
+    const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(deadlines_.next() - now);
+    if (wait.count() <= 0) {
+        ring_->submit_and_wait(0);
+        return;
+    }
+    __kernel_timespec timeout = to_timespec(wait);
+    ring_->submit_and_wait_for(timeout);
 }
 
 void UringProactor::accept(conn::ConnId into) {
@@ -155,11 +192,16 @@ void UringProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::
         finish(*slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, false);
         return;
     }
+    start_deadline(*slot);
     submit_receive(*slot, false);
 }
 
 void UringProactor::submit_receive(Slot& slot, bool now) {
-    if (!ring_->reserve(2)) {
+    if (slot.timed_out) {
+        finish(slot, OpKind::Receive, IoStatus::TimedOut, 0, ETIME, false, now);
+        return;
+    }
+    if (!ring_->reserve(1)) {
         finish(slot, OpKind::Receive, IoStatus::NoResources, 0, EBUSY, false, now);
         return;
     }
@@ -179,7 +221,6 @@ void UringProactor::submit_receive(Slot& slot, bool now) {
         sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
     }
     sqe->user_data = op_user_data(slot);
-    link_deadline(sqe, slot, slot.deadline);
     slot.op = SlotOp::Receive;
     ++ops_in_flight_;
 }
@@ -280,6 +321,8 @@ void UringProactor::cancel_op(Slot& slot) {
 
 void UringProactor::finish(Slot& slot, OpKind kind, IoStatus status, std::uint64_t bytes,
                            std::int32_t os_error, bool closed, bool now) {
+    deadlines_.cancel(slot.id.slot);
+    slot.timed_out = false;
     slot.result_kind = kind;
     slot.result_status = slot.cancel_requested ? IoStatus::Cancelled : status;
     slot.result_bytes = bytes;
@@ -350,9 +393,10 @@ void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
                 if (!listeners_[i].armed && listeners_[i].fd) arm_accept(i);
             }
         }
+        if (!deadlines_.empty()) expire_deadlines(conn::Clock::now());
         // One syscall per turn: submit everything queued, wait for one CQE
         // unless completions are already queued for delivery.
-        ring_->submit_and_wait(finished_count_ > 0 ? 0 : 1);
+        submit_and_wait(finished_count_ == 0);
         for (;;) {
             const unsigned count = io_uring_peek_batch_cqe(ring_->get(), cqes, kCqeBatch);
             if (count == 0) break;

@@ -9,14 +9,19 @@
 //  * accepts: multishot IORING_OP_ACCEPT per listener (single-shot, re-armed,
 //    where the kernel refuses multishot). A new socket goes to the oldest
 //    offered slot; with none offered it is closed at once and counted.
-//  * receive: IORING_OP_RECV into the caller's buffer + LINK_TIMEOUT.
+//  * receive: IORING_OP_RECV into the caller's buffer; a receive-any (empty
+//    span) selects a buffer of a provided-buffer ring, or polls when it is dry.
+//  * deadlines: in user space, an indexed min-heap per worker; the loop waits
+//    at most until the nearest one, and an op that outlives its deadline is
+//    cancelled (IORING_OP_ASYNC_CANCEL) and completes TimedOut. No timeout SQE
+//    per op: a linked timeout costs an SQE, a CQE and an hrtimer each time.
 //  * transmit, memory only: one IORING_OP_SENDMSG (MSG_WAITALL, the kernel
 //    resumes short sends) per memory run, iovecs and msghdr kept in the slot.
 //  * transmit with file parts: the memory before a file range goes by
 //    sendmsg(MSG_MORE) and the range by sendfile(2), both called directly on
 //    this thread on the nonblocking socket, so header and body leave as one TCP
 //    push and no io-wq thread is used; when the socket is full an
-//    IORING_OP_POLL_ADD(POLLOUT) + LINK_TIMEOUT resumes it.
+//    IORING_OP_POLL_ADD(POLLOUT) resumes it.
 //  * a Close plan ends with shutdown(SHUT_WR); the socket then drains in a
 //    bounded lingering close (≤ 2 s, ≤ 64 KiB) that does not hold the slot.
 //
@@ -37,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "conn/DeadlineHeap.h"
 #include "conn/Proactor.h"
 #include "platform/linux/Fd.h"
 
@@ -122,9 +128,13 @@ private:
     void arm_wake();
     [[nodiscard]] uring::Slot* slot_for(conn::ConnId conn);
     static std::uint64_t op_user_data(uring::Slot& slot);
-    // Adds the LINK_TIMEOUT after `op` when `deadline` is finite. The caller
-    // reserved two SQEs.
-    void link_deadline(io_uring_sqe* op, uring::Slot& slot, conn::Deadline deadline);
+    // Starts the op's deadline (none when infinite); finish() ends it.
+    void start_deadline(uring::Slot& slot);
+    // Cancels the ops whose deadline is ≤ now: they complete TimedOut.
+    void expire_deadlines(conn::Deadline now);
+    // Submits what is queued and waits for a CQE, at most until the nearest
+    // deadline (not at all when `block` is false).
+    void submit_and_wait(bool block);
     // Records an op's result; `now` delivers it (only from CQE handling in
     // run), otherwise it is queued for the next loop turn.
     void finish(uring::Slot& slot, conn::OpKind kind, conn::IoStatus status, std::uint64_t bytes,
@@ -154,6 +164,7 @@ private:
     std::vector<std::uint32_t> finished_;  // slots with a queued completion, FIFO
     std::size_t finished_head_ = 0;
     std::size_t finished_count_ = 0;
+    conn::DeadlineHeap deadlines_;  // by slot index
     std::vector<uring::Linger> lingers_;
     std::vector<std::uint32_t> free_lingers_;
     std::vector<std::byte> discard_;  // where lingering reads land (never read)

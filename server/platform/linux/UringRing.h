@@ -31,6 +31,12 @@ public:
 
     // Submits everything queued and waits for at least `wait` CQEs.
     int submit_and_wait(unsigned wait) noexcept { return io_uring_submit_and_wait(&ring_, wait); }
+    // The same, waiting at most `timeout` (relative) for one CQE: one
+    // io_uring_enter where the kernel takes a wait timeout (IORING_FEAT_EXT_ARG).
+    int submit_and_wait_for(__kernel_timespec& timeout) noexcept {
+        io_uring_cqe* ignored = nullptr;
+        return io_uring_submit_and_wait_timeout(&ring_, &ignored, 1, &timeout, nullptr);
+    }
     [[nodiscard]] io_uring* get() noexcept { return &ring_; }
     [[nodiscard]] unsigned flags() const noexcept { return flags_; }
 

@@ -11,7 +11,7 @@
 // sendmsg(MSG_MORE) and the range with sendfile(2), both called directly on
 // this thread on the nonblocking socket (B1: the header and the first body
 // bytes leave together; never TCP_CORK). A full socket buffer arms
-// POLL_ADD(POLLOUT) with the deadline linked, and sending resumes from the
+// POLL_ADD(POLLOUT), and sending resumes from the
 // plan's state when the socket is writable.
 #include <poll.h>
 #include <sys/socket.h>
@@ -49,12 +49,17 @@ void UringProactor::transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::
         finish_transmit(*slot, IoStatus::Cancelled, 0, false);
         return;
     }
+    start_deadline(*slot);
     slot->direct = plan.has_file_parts();
     slot->pump.before_transmit(slot->fd, plan);
     pump(*slot, false);
 }
 
 void UringProactor::pump(Slot& slot, bool now) {
+    if (slot.timed_out) {  // what was sent before the deadline is counted
+        finish_transmit(slot, IoStatus::TimedOut, ETIME, now);
+        return;
+    }
     plan::TransmitPlan& plan = *slot.plan;
     if (!slot.direct) {
         if (plan.empty()) {
@@ -80,7 +85,7 @@ void UringProactor::submit_sendmsg(Slot& slot, bool now) {
     std::uint64_t bytes = 0;
     bool more = false;
     const msghdr& message = slot.pump.gather(*slot.plan, bytes, more);
-    if (!ring_->reserve(2)) {
+    if (!ring_->reserve(1)) {
         finish_transmit(slot, IoStatus::NoResources, EBUSY, now);
         return;
     }
@@ -91,17 +96,15 @@ void UringProactor::submit_sendmsg(Slot& slot, bool now) {
                           MSG_NOSIGNAL | MSG_WAITALL | (more ? MSG_MORE : 0));
     if (slot.poll_first) sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
     sqe->user_data = op_user_data(slot);
-    link_deadline(sqe, slot, slot.deadline);
     slot.op = SlotOp::Send;
     ++ops_in_flight_;
 }
 
 bool UringProactor::arm_writable(Slot& slot) {
-    if (!ring_->reserve(2)) return false;
+    if (!ring_->reserve(1)) return false;
     io_uring_sqe* sqe = ring_->sqe();
     io_uring_prep_poll_add(sqe, slot.fd, POLLOUT);
     sqe->user_data = op_user_data(slot);
-    link_deadline(sqe, slot, slot.deadline);
     slot.op = SlotOp::WaitWritable;
     ++ops_in_flight_;
     return true;

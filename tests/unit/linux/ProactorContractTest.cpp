@@ -22,13 +22,6 @@ std::span<const std::byte> bytes_of(const std::string& text) {
     return std::as_bytes(std::span<const char>(text.data(), text.size()));
 }
 
-const Recorded* find_last(const std::vector<Recorded>& events, OpKind kind) {
-    for (auto it = events.rbegin(); it != events.rend(); ++it) {
-        if (it->kind == kind) return &*it;
-    }
-    return nullptr;
-}
-
 TEST_P(ProactorContract, HeaderFileTrailerCloseIsByteExact) {
     TempFile file(3u << 20);
     const std::string trailer = "\r\n--trailer--\r\n";

@@ -83,6 +83,49 @@ TEST_P(ProactorContract, FileShrunkBelowItsRangeFailsTheTransmit) {
     }
 }
 
+// A client that sends a request and never reads: the transmit ends TimedOut
+// at its deadline, whether it waits in a sendmsg (memory) or for POLLOUT
+// between sendfile calls (file).
+void expect_transmit_times_out(const Backend& backend, bool from_file) {
+    static const std::vector<std::byte> memory(32u << 20, std::byte{'m'});
+    TempFile file(32u << 20);
+    TestSink sink;
+    sink.transmit_timeout = 300ms;
+    sink.respond = [&](plan::TransmitPlan& plan, const std::string&) {
+        plan.copy("HTTP/1.1 200 OK\r\nContent-Length: 33554432\r\n\r\n");
+        if (from_file) {
+            plan.add(file.file, 0, file.bytes.size());
+        } else {
+            plan.add(std::span<const std::byte>(memory));
+        }
+    };
+    TestServer server(backend, sink);
+    if (server.proactor == nullptr) GTEST_SKIP() << backend.name << ": " << server.error;
+    server.start();
+    UniqueFd client = connect_to(server.port);
+    const int small = 64 * 1024;
+    ::setsockopt(client.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    send_all(client.get(), "GET / HTTP/1.1\r\n\r\n");
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Transmit, IoStatus::TimedOut) == 1; }));
+    const auto events = sink.events();
+    const Recorded* received = find_last(events, OpKind::Receive);
+    const Recorded* timed_out = find_last(events, OpKind::Transmit);
+    ASSERT_NE(received, nullptr);
+    ASSERT_NE(timed_out, nullptr);
+    const auto waited = timed_out->at - received->at;
+    EXPECT_GE(waited, 250ms);
+    EXPECT_LT(waited, 3s);
+    EXPECT_LT(timed_out->bytes, memory.size()) << "the client read nothing";
+}
+
+TEST_P(ProactorContract, TransmitFromMemoryToAStalledClientTimesOut) {
+    expect_transmit_times_out(backend(), false);
+}
+
+TEST_P(ProactorContract, TransmitFromAFileToAStalledClientTimesOut) {
+    expect_transmit_times_out(backend(), true);
+}
+
 TEST_P(ProactorContract, ManyConnectionsWithStaggeredDeadlinesTimeOutInOrder) {
     // Several receive deadlines pending at once: each fires on time, earliest first.
     TestSink sink;

@@ -122,7 +122,7 @@ void TestSink::on_completion(const conn::Completion& completion) {
                 respond(c.plan, c.request);
                 c.request.clear();
                 c.busy = true;
-                proactor_->transmit(completion.conn, c.plan, conn::Clock::now() + 10s);
+                proactor_->transmit(completion.conn, c.plan, conn::Clock::now() + transmit_timeout);
             } else {
                 start_receive(slot);
             }
@@ -321,5 +321,12 @@ namespace tpserve::platform::test {
 // Every TEST_P(ProactorContract, ...) in this executable runs once per backend.
 INSTANTIATE_TEST_SUITE_P(Backends, ProactorContract, ::testing::ValuesIn(all_backends()),
                          backend_name);
+
+const Recorded* find_last(const std::vector<Recorded>& events, conn::OpKind kind) {
+    for (auto it = events.rbegin(); it != events.rend(); ++it) {
+        if (it->kind == kind) return &*it;
+    }
+    return nullptr;
+}
 
 }  // namespace tpserve::platform::test

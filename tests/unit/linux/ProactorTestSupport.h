@@ -77,6 +77,9 @@ struct TempFile {
     std::string bytes;
 };
 
+// The last recorded completion of `kind`; nullptr if none.
+const Recorded* find_last(const std::vector<Recorded>& events, conn::OpKind kind);
+
 // Drives the proactor: accept → receive → (request complete) → transmit the
 // plan built by `respond` → receive again, or re-offer the slot when closed.
 class TestSink final : public conn::CompletionSink {
@@ -98,6 +101,7 @@ public:
 
     Respond respond;  // nullptr: never respond
     std::chrono::milliseconds receive_timeout{5000};
+    std::chrono::milliseconds transmit_timeout{10000};
     bool close_on_stop = true;  // close live connections in on_stop
     bool never_idle = false;
     // Hook run after every recorded completion (on the worker thread).
