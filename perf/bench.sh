@@ -147,7 +147,7 @@ for workload in "${workloads[@]}"; do
   if [[ "$workload" == *" idle" ]]; then idle_runs=$((idle_runs + 1)); else wrk_runs=$((wrk_runs + 1)); fi
 done
 total=$((${#servers[@]} * (wrk_runs * (ROUNDS * DURATION + WARMUP) + idle_runs * ROUNDS * (IDLE_CONNS / 4000 + 5))))
-split="wrk -t$THREADS, wrk on CPUs ${WRK_CPUS:-any}, servers on CPUs ${SERVER_CPUS:-any}, $WORKERS server worker(s), $(nproc) cores"
+split="wrk -t$THREADS, wrk on CPUs ${WRK_CPUS:-any}, servers on CPUs ${SERVER_CPUS:-any} (each in its own session), $WORKERS server worker(s), $(nproc) cores"
 echo "bench: ${#workloads[@]} workload(s) x ${#servers[@]} server(s) x $ROUNDS round(s) x ${DURATION}s" \
   "(+${WARMUP}s warm-up each): about ${total}s of load, plus start-up"
 echo "bench: $split; ulimit -n $(ulimit -Sn)"
@@ -159,9 +159,15 @@ if [ -z "$tpserve_bin" ] && [[ " ${servers[*]} " == *" tpserve"* ]]; then
   tpserve_bin=$repo/build/release/tpserve
 fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-wrk_prefix=() server_prefix=()
+# Every server runs in a session of its own, as under a service manager or
+# as a daemon: with the kernel's autogroup scheduling (on in Debian) a
+# session is one scheduling group, so a server sharing the bench's session
+# would split the CPU with wrk per thread instead of group against group,
+# and the client, the bottleneck on two cores, would get less of it. (Not
+# forking: the PID stays the server's.)
+wrk_prefix=() server_prefix=(setsid)
 [ -n "$WRK_CPUS" ] && wrk_prefix=(taskset -c "$WRK_CPUS")
-[ -n "$SERVER_CPUS" ] && server_prefix=(taskset -c "$SERVER_CPUS")
+[ -n "$SERVER_CPUS" ] && server_prefix+=(taskset -c "$SERVER_CPUS")
 
 work=$(mktemp -d /tmp/tpserve-bench.XXXXXX)
 chmod 755 "$work"
@@ -288,8 +294,9 @@ start_tpserve_peer() {
 }
 
 # The server's processes: tpserve is one process (threads are counted in its
-# stat); nginx is the master and its worker children. (With SERVER_CPUS the
-# started process is taskset, which execs the server: the same PID.)
+# stat); nginx is the master and its worker children. (The started process
+# is setsid, and taskset with SERVER_CPUS: both exec the server, so the PID
+# is the server's.)
 server_pids() {
   local main=$1 file stat rest
   echo "$main"
