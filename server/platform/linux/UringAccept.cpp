@@ -66,6 +66,9 @@ void UringProactor::on_accept(std::uint32_t listener, std::int32_t res, std::uin
     slot.fd = fd;
     slot.op = SlotOp::Idle;
     slot.cancel_requested = false;
+    // TCP_DEFER_ACCEPT: the request is usually here already, so the first
+    // receive tries before it polls.
+    slot.fresh = true;
     slot.pump.new_socket();
     // No getpeername here: multishot accept returns no address, and the
     // core asks (peer_address) only when it logs the request.

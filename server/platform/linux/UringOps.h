@@ -64,6 +64,7 @@ struct Slot {
     bool select_buffer = false;     // ... as a RECV into a buffer of the BufferRing
     bool ring_empty = false;        // the BufferRing ran dry: this receive polls
     bool timed_out = false;         // the deadline passed: cancelled, not to be resumed
+    bool fresh = false;             // accepted, nothing received yet
     std::uint32_t sequence = 0;
 
     std::byte* receive_data = nullptr;

@@ -211,16 +211,17 @@ void UringProactor::submit_receive(Slot& slot, bool now) {
         io_uring_prep_recv(sqe, slot.fd, nullptr, conn::kReceiveAnyBytes, 0);
         sqe->flags |= IOSQE_BUFFER_SELECT;
         sqe->buf_group = uring::BufferRing::kGroup;
-        sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
+        if (!slot.fresh) sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
     } else if (slot.receive_any) {
         io_uring_prep_poll_add(sqe, slot.fd, POLLIN);
     } else {
         io_uring_prep_recv(sqe, slot.fd, slot.receive_data, slot.receive_size, 0);
         // A keep-alive connection usually has nothing to read yet: arm the poll
         // straight away instead of trying a recv that would fail.
-        sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
+        if (!slot.fresh) sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
     }
     sqe->user_data = op_user_data(slot);
+    slot.fresh = false;
     slot.op = SlotOp::Receive;
     ++ops_in_flight_;
 }
