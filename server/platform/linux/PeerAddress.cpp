@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <iterator>
 
 namespace tpserve::platform {
 
@@ -51,14 +53,7 @@ void format_sockaddr(const sockaddr_storage& address, char* out, std::size_t siz
     }
     // NOLINTEND(cppcoreguidelines-pro-type-reinterpret-cast)
     text[at++] = ':';
-    char digits[5];
-    std::size_t count = 0;
-    do {
-        digits[count++] = static_cast<char>('0' + port % 10);
-        port /= 10;
-    } while (port != 0);
-    while (count > 0)
-        text[at++] = digits[--count];
+    at = static_cast<std::size_t>(std::to_chars(text + at, std::end(text), port).ptr - text);
     const std::size_t n = std::min(at, size - 1);
     std::memcpy(out, text, n);
     out[n] = '\0';

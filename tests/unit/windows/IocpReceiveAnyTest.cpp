@@ -3,6 +3,8 @@
 // proactor's scratch, over real loopback sockets.
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "IocpTestSupport.h"
 
 namespace tpserve::platform::test {
@@ -13,12 +15,6 @@ using conn::OpKind;
 
 const std::string kResponse = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
-#define START_OR_FAIL(server)                                    \
-    do {                                                         \
-        ASSERT_NE((server).proactor, nullptr) << (server).error; \
-        (server).start();                                        \
-    } while (false)
-
 std::vector<Recorded> receives(const TestSink& sink) {
     std::vector<Recorded> out;
     for (const Recorded& r : sink.events()) {
@@ -26,6 +22,24 @@ std::vector<Recorded> receives(const TestSink& sink) {
     }
     return out;
 }
+
+// Each test sets up `sink` (receive-any on), then starts the server over it.
+class IocpReceiveAny : public ::testing::Test {
+protected:
+    IocpReceiveAny() { sink.receive_any = true; }
+
+    // Starts the one-worker server; false (with a failure recorded) if it cannot.
+    [[nodiscard]] bool start() {
+        server = std::make_unique<TestServer>(sink);
+        EXPECT_NE(server->proactor, nullptr) << server->error;
+        if (server->proactor == nullptr) return false;
+        server->start();
+        return true;
+    }
+
+    TestSink sink;
+    std::unique_ptr<TestServer> server;
+};
 
 // Every Ok receive: data matches bytes, within kReceiveAnyBytes; returns them joined.
 std::string joined_ok_data(const std::vector<Recorded>& events) {
@@ -40,13 +54,10 @@ std::string joined_ok_data(const std::vector<Recorded>& events) {
     return all;
 }
 
-TEST(IocpReceiveAny, DeliversTheClientsBytesOnKeepAlive) {
-    TestSink sink;
-    sink.receive_any = true;
+TEST_F(IocpReceiveAny, DeliversTheClientsBytesOnKeepAlive) {
     sink.respond = [](plan::TransmitPlan& plan, const std::string&) { plan.copy(kResponse); };
-    TestServer server(sink);
-    START_OR_FAIL(server);
-    UniqueSocket client = connect_to(server.port);
+    ASSERT_TRUE(start());
+    UniqueSocket client = connect_to(server->port);
     const std::string first = "GET /one HTTP/1.1\r\nHost: x\r\n\r\n";
     const std::string second = "GET /two HTTP/1.1\r\nHost: y\r\n\r\n";
     send_all(client.get(), first);
@@ -55,17 +66,14 @@ TEST(IocpReceiveAny, DeliversTheClientsBytesOnKeepAlive) {
     EXPECT_EQ(read_exact(client.get(), kResponse.size()), kResponse);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Transmit, IoStatus::Ok) == 2; }));
     EXPECT_EQ(joined_ok_data(receives(sink)), first + second);
-    server.stop();
-    EXPECT_GE(server.counters.receive_any_reads, 2u) << server.counter_line;
+    server->stop();
+    EXPECT_GE(server->counters.receive_any_reads, 2u) << server->counter_line;
 }
 
-TEST(IocpReceiveAny, LargeHeadArrivesInPiecesOfAtMostReceiveAnyBytes) {
-    TestSink sink;
-    sink.receive_any = true;
+TEST_F(IocpReceiveAny, LargeHeadArrivesInPiecesOfAtMostReceiveAnyBytes) {
     sink.respond = [](plan::TransmitPlan& plan, const std::string&) { plan.copy(kResponse); };
-    TestServer server(sink);
-    START_OR_FAIL(server);
-    UniqueSocket client = connect_to(server.port);
+    ASSERT_TRUE(start());
+    UniqueSocket client = connect_to(server->port);
     std::string request = "GET / HTTP/1.1\r\nX-Pad: ";
     for (std::size_t i = 0; i < 10'000; ++i)
         request += static_cast<char>('a' + i % 26);
@@ -76,15 +84,12 @@ TEST(IocpReceiveAny, LargeHeadArrivesInPiecesOfAtMostReceiveAnyBytes) {
     const auto events = receives(sink);
     EXPECT_TRUE(joined_ok_data(events) == request) << "received bytes differ";
     EXPECT_GE(sink.count(OpKind::Receive, IoStatus::Ok), 3u);  // 10 KB > 2 * 4096
-    server.stop();
+    server->stop();
 }
 
-TEST(IocpReceiveAny, PeerCloseAfterDataCompletesPeerClosed) {
-    TestSink sink;
-    sink.receive_any = true;
-    TestServer server(sink);
-    START_OR_FAIL(server);
-    UniqueSocket client = connect_to(server.port);
+TEST_F(IocpReceiveAny, PeerCloseAfterDataCompletesPeerClosed) {
+    ASSERT_TRUE(start());
+    UniqueSocket client = connect_to(server->port);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
     send_all(client.get(), "partial");
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::Ok) >= 1; }));
@@ -95,32 +100,26 @@ TEST(IocpReceiveAny, PeerCloseAfterDataCompletesPeerClosed) {
     EXPECT_EQ(events.back().status, IoStatus::PeerClosed);
     EXPECT_EQ(events.back().bytes, 0u);
     EXPECT_EQ(read_to_eof(client.get()), "");  // the sink closed its side
-    server.stop();
+    server->stop();
 }
 
-TEST(IocpReceiveAny, IdleClientThatClosesGivesPeerClosed) {
-    TestSink sink;
-    sink.receive_any = true;
-    TestServer server(sink);
-    START_OR_FAIL(server);
+TEST_F(IocpReceiveAny, IdleClientThatClosesGivesPeerClosed) {
+    ASSERT_TRUE(start());
     {
-        UniqueSocket client = connect_to(server.port);
+        UniqueSocket client = connect_to(server->port);
         ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
         std::this_thread::sleep_for(50ms);  // the zero-byte read is pending
     }
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::PeerClosed) == 1; }));
     EXPECT_EQ(receives(sink).size(), 1u);
-    server.stop();
-    EXPECT_EQ(server.counters.receive_any_reads, 0u);
+    server->stop();
+    EXPECT_EQ(server->counters.receive_any_reads, 0u);
 }
 
-TEST(IocpReceiveAny, AbortiveClientCloseGivesReset) {
-    TestSink sink;
-    sink.receive_any = true;
-    TestServer server(sink);
-    START_OR_FAIL(server);
+TEST_F(IocpReceiveAny, AbortiveClientCloseGivesReset) {
+    ASSERT_TRUE(start());
     {
-        UniqueSocket client = connect_to(server.port);
+        UniqueSocket client = connect_to(server->port);
         ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
         const linger abortive{1, 0};
         ::setsockopt(client.get(), SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&abortive),
@@ -128,16 +127,13 @@ TEST(IocpReceiveAny, AbortiveClientCloseGivesReset) {
     }
     ASSERT_TRUE(wait_until([&] { return receives(sink).size() == 1; }));
     EXPECT_EQ(receives(sink)[0].status, IoStatus::Reset) << receives(sink)[0].os_error;
-    server.stop();
+    server->stop();
 }
 
-TEST(IocpReceiveAny, DeadlineCompletesTimedOutWithoutSpinning) {
-    TestSink sink;
-    sink.receive_any = true;
+TEST_F(IocpReceiveAny, DeadlineCompletesTimedOutWithoutSpinning) {
     sink.receive_timeout = 300ms;
-    TestServer server(sink);
-    START_OR_FAIL(server);
-    UniqueSocket client = connect_to(server.port);
+    ASSERT_TRUE(start());
+    UniqueSocket client = connect_to(server->port);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
     const auto accepted_at = std::chrono::steady_clock::now();
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::TimedOut) == 1; }));
@@ -146,44 +142,38 @@ TEST(IocpReceiveAny, DeadlineCompletesTimedOutWithoutSpinning) {
     EXPECT_LT(waited, 3s);
     EXPECT_EQ(receives(sink).size(), 1u);
     EXPECT_EQ(read_to_eof(client.get()), "");
-    server.stop();
-    EXPECT_EQ(server.counters.deadlines_fired, 1u);
+    server->stop();
+    EXPECT_EQ(server->counters.deadlines_fired, 1u);
     // A zero-byte read that completed without data would show up as re-arms.
-    EXPECT_LE(server.counters.receive_any_rearms, 2u) << server.counter_line;
+    EXPECT_LE(server->counters.receive_any_rearms, 2u) << server->counter_line;
 }
 
-TEST(IocpReceiveAny, CloseWhileWaitingCompletesOnceCancelled) {
-    TestSink sink;
-    sink.receive_any = true;
-    bool closed_once = false;
-    sink.hook = [&](TestSink& s, const conn::Completion& completion) {
+TEST_F(IocpReceiveAny, CloseWhileWaitingCompletesOnceCancelled) {
+    // The flag lives in the hook: the sink may call it until the fixture ends.
+    sink.hook = [closed_once = false](TestSink& s, const conn::Completion& completion) mutable {
         if (completion.kind == OpKind::Accept && completion.status == IoStatus::Ok &&
             !closed_once) {
             closed_once = true;  // the sink's zero-byte read is in flight now
             s.proactor->close(completion.conn);
         }
     };
-    TestServer server(sink);
-    START_OR_FAIL(server);
-    UniqueSocket client = connect_to(server.port);
+    ASSERT_TRUE(start());
+    UniqueSocket client = connect_to(server->port);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::Cancelled) == 1; }));
     std::this_thread::sleep_for(200ms);
     EXPECT_EQ(receives(sink).size(), 1u);
     EXPECT_EQ(read_to_eof(client.get()), "");
-    server.stop();
+    server->stop();
 }
 
-TEST(IocpReceiveAny, StopDuringIdleKeepAliveCancelsAndReturns) {
-    TestSink sink;
-    sink.receive_any = true;
+TEST_F(IocpReceiveAny, StopDuringIdleKeepAliveCancelsAndReturns) {
     sink.respond = [](plan::TransmitPlan& plan, const std::string&) { plan.copy(kResponse); };
-    TestServer server(sink);
-    START_OR_FAIL(server);
-    UniqueSocket client = connect_to(server.port);
+    ASSERT_TRUE(start());
+    UniqueSocket client = connect_to(server->port);
     send_all(client.get(), "GET / HTTP/1.1\r\n\r\n");
     EXPECT_EQ(read_exact(client.get(), kResponse.size()), kResponse);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Transmit, IoStatus::Ok) == 1; }));
-    const auto took = server.stop();
+    const auto took = server->stop();
     EXPECT_LT(took, 3s);
     EXPECT_EQ(sink.count(OpKind::Receive, IoStatus::Cancelled), 1u);
     EXPECT_EQ(read_to_eof(client.get()), "");
