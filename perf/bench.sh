@@ -48,6 +48,9 @@
 # CPU s/GB: the same Δ ÷ body gigabytes (10^9 bytes). MB/s counts response
 # bodies only (req/s × file size). RSS: the sum of VmRSS over the server's
 # processes (PSS, which splits pages nginx's processes share, in the CSV).
+# wrk CPU %: wrk's own user + system time over the run, in % of one core:
+# near 100 × THREADS, the client is the limit and req/s cannot rank servers
+# (their CPU per request still does).
 #
 # Descriptors: the soft `ulimit -n` is raised to the hard limit (at most
 # 65536); idle-memory needs IDLE_CONNS + 1024 (11,024 by default) for the
@@ -308,6 +311,21 @@ server_pids() {
   done
 }
 
+# children_cpu_ms: sets CHILDREN_MS to the user + system time of this shell's
+# finished children (and theirs), in ms: taken around a wrk run, wrk's own
+# CPU time. Not called as $(...): `times` in a subshell would see a fresh
+# process, so it runs here and writes to a file.
+children_cpu_ms() {
+  local shell_times children
+  times >"$work/times"
+  { read -r shell_times; read -r children; } <"$work/times"
+  CHILDREN_MS=$(awk -v t="$children" 'BEGIN {
+    n = split(t, f, " "); ms = 0
+    for (i = 1; i <= n; i++) { split(f[i], p, "m"); ms += (p[1] * 60 + p[2] + 0) * 1000 }
+    printf "%d\n", ms
+  }')
+}
+
 # cpu_ticks PID...: the sum of utime + stime (fields 14 and 15) in clock ticks.
 cpu_ticks() {
   local sum=0 p stat fields
@@ -382,9 +400,11 @@ measure() {
   [ "$mode" = files ] && args=(-s perf/many-files.lua "${url[$server]}" -- "$FILES" "/$file")
   seconds=$DURATION
   [ "$round" = warmup ] && seconds=$WARMUP
-  local pids before after out
+  local pids before after out client_before client_after
   mapfile -t pids < <(server_pids "${pid[$server]}")
   before=$(cpu_ticks "${pids[@]}")
+  children_cpu_ms
+  client_before=$CHILDREN_MS
   # In the background so that a signal stops the run at once (see cleanup).
   timeout $((seconds + 30)) "${wrk_prefix[@]}" wrk -t"$THREADS" -c"$conns" -d"${seconds}s" \
     --latency "${args[@]}" >"$work/wrk.out" 2>&1 &
@@ -395,6 +415,8 @@ measure() {
     exit 1
   fi
   wrk_pid=
+  children_cpu_ms
+  client_after=$CHILDREN_MS
   out=$(<"$work/wrk.out")
   after=$(cpu_ticks "${pids[@]}")
   [ "$round" = warmup ] && return 0
@@ -410,12 +432,13 @@ measure() {
   awk -v w="$name" -v s="$server" -v r="$round" -v n="$requests" -v us="$duration_us" \
     -v size="$bytes" -v p50="$p50_us" -v p99="$p99_us" -v conns="$conns" \
     -v non2xx="$err_status" -v sock=$((err_connect + err_read + err_write + err_timeout)) \
-    -v ticks=$((after - before)) -v hz="$hz" 'BEGIN {
+    -v ticks=$((after - before)) -v hz="$hz" -v client_ms=$((client_after - client_before)) 'BEGIN {
       rps = n / (us / 1e6)
       cpu = n ? ticks * 1e6 / hz / n : 0
       per_gb = n ? ticks / hz / (n * size / 1e9) : 0
-      printf "%s,%s,%s,%d,%.3f,%.1f,%.2f,%.1f,%.1f,%d,%d,%.2f,%.3f,0,0,0,%d\n",
-        w, s, r, n, us / 1e6, rps, rps * size / 1e6, p50, p99, non2xx, sock, cpu, per_gb, conns
+      client = us ? client_ms * 1e5 / us : 0
+      printf "%s,%s,%s,%d,%.3f,%.1f,%.2f,%.1f,%.1f,%d,%d,%.2f,%.3f,0,0,0,%d,%.0f\n",
+        w, s, r, n, us / 1e6, rps, rps * size / 1e6, p50, p99, non2xx, sock, cpu, per_gb, conns, client
     }' >>"$csv_rows"
   local row
   IFS=, read -r -a row < <(tail -n1 "$csv_rows")
@@ -492,6 +515,7 @@ mkdir -p "$RESULTS"
 csv=$RESULTS/latest.csv
 header=workload,server,round,requests,seconds,req_per_s,body_mb_per_s,p50_us,p99_us,non_2xx,socket_errors
 header+=,cpu_us_per_req,cpu_s_per_gb,rss_mb,rss_before_mb,pss_mb,connections,vs_nginx,cpu_vs_nginx
+header+=,client_cpu_pct
 # Per round: the ratio to nginx of the same round (req/s; idle-memory: RSS)
 # and of CPU per request. Medians per (workload, server), of the figures and
 # of those per-round ratios, with the ratios' range in the table.
@@ -508,9 +532,11 @@ awk -F, -v OFS=, -v header="$header" -v conf="rounds=$ROUNDS duration=${DURATION
     return sprintf("%.2f-%.2f", lo, hi)
   }
   {
+    client[NR] = $18; $18 = ""; NF = 17
     rows[NR] = $0; key = $1 SUBSEP $2
     if (!(key in seen)) { seen[key] = 1; order[++nkeys] = key }
     for (f = 4; f <= 17; f++) col[key, f] = col[key, f] " " $f
+    clients[key] = clients[key] " " (client[NR] == "" ? 0 : client[NR])
     main[$1, $2, $3] = $14 > 0 ? $14 : $6
     cpu[$1, $2, $3] = $12
   }
@@ -522,17 +548,18 @@ awk -F, -v OFS=, -v header="$header" -v conf="rounds=$ROUNDS duration=${DURATION
       $18 = ratio(main[$1, $2, $3], main[$1, "nginx", $3]); $19 = ratio(cpu[$1, $2, $3], cpu[$1, "nginx", $3])
       if ($18 != "") vs[$1, $2] = vs[$1, $2] " " $18
       if ($19 != "") vsc[$1, $2] = vsc[$1, $2] " " $19
+      $20 = client[i]
       print > CSV
     }
-    printf "\n%-15s %-17s %9s %8s %7s %7s %6s %7s %8s  %-19s %-17s\n", "workload", "server", "req/s", "MB/s", "p50 ms", "p99 ms", "errors",
-      "CPU", "CPU s/GB", "vs nginx (range)", "CPU vs nginx"
-    printf "%-15s %-17s %9s %8s %7s %7s %6s %7s %8s  %-19s %-17s\n", "", "", "", "", "", "", "", "us/req", "", "idle: RSS", ""
+    printf "\n%-15s %-17s %9s %8s %7s %7s %6s %7s %8s  %-19s %-17s %6s\n", "workload", "server", "req/s", "MB/s", "p50 ms", "p99 ms", "errors",
+      "CPU", "CPU s/GB", "vs nginx (range)", "CPU vs nginx", "wrk"
+    printf "%-15s %-17s %9s %8s %7s %7s %6s %7s %8s  %-19s %-17s %6s\n", "", "", "", "", "", "", "", "us/req", "", "idle: RSS", "", "CPU %"
     for (k = 1; k <= nkeys; k++) {
       split(order[k], ws, SUBSEP); w = ws[1]; s = ws[2]
       for (f = 4; f <= 17; f++) m[f] = median(col[order[k], f])
       $0 = ""; $1 = w; $2 = s; $3 = "median"
       for (f = 4; f <= 17; f++) $f = m[f]
-      $18 = median(vs[w, s]); $19 = median(vsc[w, s])
+      $18 = median(vs[w, s]); $19 = median(vsc[w, s]); $20 = median(clients[order[k]])
       print > CSV
       r = vs[w, s] == "" ? "-" : sprintf("%.2f (%s)", $18, minmax(vs[w, s]))
       rc = vsc[w, s] == "" ? "-" : sprintf("%.2f (%s)", $19, minmax(vsc[w, s]))
@@ -541,8 +568,8 @@ awk -F, -v OFS=, -v header="$header" -v conf="rounds=$ROUNDS duration=${DURATION
         printf "%-15s %-17s %9s %8s %7s %7s %6d %7s %8s  %-19s RSS %.1f MB with %d connections (%.1f before: %.1f KiB each), PSS %.1f MB\n",
           w, s, "-", "-", "-", "-", m[10] + m[11], "-", "-", r, m[14], m[17], m[15], (m[14] - m[15]) * 1024 / (m[17] ? m[17] : 1), m[16]
       } else {
-        printf "%-15s %-17s %9.0f %8.1f %7.3f %7.3f %6d %7.2f %8s  %-19s %-17s\n", w, s, m[6], m[7], m[8] / 1000, m[9] / 1000, m[10] + m[11],
-          m[12], (m[7] >= m[6] ? sprintf("%.3f", m[13]) : "-"), r, rc
+        printf "%-15s %-17s %9.0f %8.1f %7.3f %7.3f %6d %7.2f %8s  %-19s %-17s %6.0f\n", w, s, m[6], m[7], m[8] / 1000, m[9] / 1000, m[10] + m[11],
+          m[12], (m[7] >= m[6] ? sprintf("%.3f", m[13]) : "-"), r, rc, $20
       }
     }
     printf "(medians of %s)\n", conf
