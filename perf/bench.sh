@@ -316,9 +316,9 @@ server_pids() {
 # CPU time. Not called as $(...): `times` in a subshell would see a fresh
 # process, so it runs here and writes to a file.
 children_cpu_ms() {
-  local shell_times children
+  local children
   times >"$work/times"
-  { read -r shell_times; read -r children; } <"$work/times"
+  { read -r _; read -r children; } <"$work/times"
   CHILDREN_MS=$(awk -v t="$children" 'BEGIN {
     n = split(t, f, " "); ms = 0
     for (i = 1; i <= n; i++) { split(f[i], p, "m"); ms += (p[1] * 60 + p[2] + 0) * 1000 }
