@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "platform/linux/EpollOps.h"
 #include "platform/linux/EpollProactor.h"
@@ -74,7 +75,7 @@ bool EpollProactor::take_connection(int fd, std::uint32_t listener, const sockad
     slot.writable = true;
     slot.peer_hup = false;
     slot.pump.new_socket();
-    format_sockaddr(peer, peer_, sizeof peer_);
+    std::memcpy(&slot.peer, &peer, sizeof slot.peer);
     const std::string& fixed_local = listener_local_[listener];
     if (fixed_local.empty()) format_local(fd, local_, sizeof local_);
     ++counters_.accepted;
@@ -82,7 +83,7 @@ bool EpollProactor::take_connection(int fd, std::uint32_t listener, const sockad
     completion.conn = id;
     completion.kind = OpKind::Accept;
     completion.status = IoStatus::Ok;
-    completion.peer = peer_;
+    completion.peer = {};  // peer_address formats it if the core asks
     completion.local = fixed_local.empty() ? std::string_view(local_) : fixed_local;
     sink_->on_completion(completion);
     return true;

@@ -81,6 +81,7 @@ public:
     void receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) override;
     void transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) override;
     void close(conn::ConnId conn) override;
+    [[nodiscard]] std::size_t peer_address(conn::ConnId conn, std::span<char> out) override;
     void run(conn::CompletionSink& sink, std::stop_token stop) override;
 
     // Read on the worker thread (e.g. for the shutdown log after run returns).
@@ -167,7 +168,6 @@ private:
     bool stopping_ = false;
     bool drain_expired_ = false;
     bool ending_lingers_ = false;
-    char peer_[64] = {};
     char local_[64] = {};
     EpollCounters counters_;
 };

@@ -41,6 +41,7 @@ TEST(PeerAddress, FormatsBothFamiliesWithTheirPorts) {
     EXPECT_EQ(text_of(v4("127.0.0.1", 50412)), "127.0.0.1:50412");
     EXPECT_EQ(text_of(v4("255.255.255.255", 65535)), "255.255.255.255:65535");
     EXPECT_EQ(text_of(v4("10.0.0.1", 0)), "10.0.0.1:0");
+    EXPECT_EQ(text_of(v4("0.90.199.7", 80)), "0.90.199.7:80");
     EXPECT_EQ(text_of(v6("::1", 8080)), "[::1]:8080");
     EXPECT_EQ(text_of(v6("2001:db8::ffff:1", 1)), "[2001:db8::ffff:1]:1");
     EXPECT_EQ(text_of(v6("::ffff:192.0.2.1", 443)), "[::ffff:192.0.2.1]:443");
