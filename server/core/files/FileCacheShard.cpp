@@ -31,13 +31,19 @@ bool Shard::find_siblings(const Key& key, std::size_t tag, Clock::time_point now
     const std::lock_guard lock(mutex_);
     const auto it = index_.find(key);
     if (it == index_.end()) return false;
-    const Siblings* siblings = it->second->siblings.get();
-    if (siblings == nullptr || siblings->tag != tag || siblings->count != out.size() ||
-        now - siblings->checked > validity) {
+    const Siblings& siblings = it->second->siblings;
+    if (siblings.count == 0 || siblings.tag != tag || siblings.count != out.size() ||
+        now - siblings.checked > validity) {
         return false;
     }
-    for (std::size_t i = 0; i < out.size(); ++i)
-        out[i] = siblings->entries[i].result;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (siblings.found) {
+            out[i] = (*siblings.found)[i].result;
+        } else {
+            out[i] = OpenResult{};
+            out[i].error = OpenError::NotFound;
+        }
+    }
     return true;
 }
 
@@ -50,8 +56,8 @@ std::shared_ptr<const std::byte[]> Shard::previous_bytes(const Key& key, int sib
     const Cached* cached = &entry.main;
     if (sibling >= 0) {
         const auto i = static_cast<std::size_t>(sibling);
-        if (!entry.siblings || i >= entry.siblings->count) return nullptr;
-        cached = &entry.siblings->entries[i];
+        if (!entry.siblings.found || i >= entry.siblings.count) return nullptr;
+        cached = &(*entry.siblings.found)[i];
     }
     if (!cached->result.bytes || !same_file(cached->result.info, info)) return nullptr;
     return cached->result.bytes;
@@ -67,7 +73,7 @@ void Shard::store(const Key& key, const OpenResult& result, Clock::time_point no
         entry.referenced = true;
         lru_.splice(lru_.begin(), lru_, it->second);
     } else {
-        lru_.push_front(Entry{std::string(key.text), key.hash, {}, now, nullptr, false});
+        lru_.push_front(Entry{std::string(key.text), key.hash, {}, now, {}, false});
         replace(lru_.front().main, result, charged);
         index_.emplace(Key{lru_.front().key, key.hash}, lru_.begin());
     }
@@ -84,12 +90,19 @@ void Shard::store_siblings(const Key& key, std::size_t tag, std::span<const Open
         return;
     }
     Entry& entry = *it->second;
-    if (!entry.siblings) entry.siblings = std::make_unique<Siblings>();
-    Siblings& siblings = *entry.siblings;
-    for (std::size_t i = results.size(); i < siblings.count; ++i)
-        replace(siblings.entries[i], OpenResult{}, 0);
-    for (std::size_t i = 0; i < results.size(); ++i)
-        replace(siblings.entries[i], results[i], charged[i]);
+    Siblings& siblings = entry.siblings;
+    const bool any = std::any_of(results.begin(), results.end(), [](const OpenResult& r) {
+        return r.error != OpenError::NotFound;
+    });
+    if (any && !siblings.found)
+        siblings.found = std::make_unique<std::array<Cached, kMaxSiblings>>();
+    if (siblings.found) {
+        for (std::size_t i = 0; i < kMaxSiblings; ++i) {
+            replace((*siblings.found)[i], any && i < results.size() ? results[i] : OpenResult{},
+                    any && i < charged.size() ? charged[i] : 0);
+        }
+        if (!any) siblings.found.reset();
+    }
     siblings.count = results.size();
     siblings.tag = tag;
     siblings.checked = now;
@@ -110,9 +123,9 @@ void Shard::replace(Cached& slot, const OpenResult& fresh, std::uint64_t charged
 
 void Shard::release(Entry& entry) noexcept {
     replace(entry.main, OpenResult{}, 0);
-    if (entry.siblings) {
-        for (std::size_t i = 0; i < entry.siblings->count; ++i)
-            replace(entry.siblings->entries[i], OpenResult{}, 0);
+    if (entry.siblings.found) {
+        for (Cached& sibling : *entry.siblings.found)
+            replace(sibling, OpenResult{}, 0);
     }
 }
 

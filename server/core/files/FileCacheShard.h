@@ -50,11 +50,15 @@ struct Cached {
 
 inline constexpr std::size_t kMaxSiblings = 3;
 
+// A path's siblings as last looked up. Most paths have none: then only this
+// header is kept (no array of results), which a warm cache of many files
+// feels in its memory.
 struct Siblings {
-    std::array<Cached, kMaxSiblings> entries;
-    std::size_t count = 0;
-    std::size_t tag = 0;  // which suffix list they answer
+    std::size_t count = 0;  // 0: never looked up
+    std::size_t tag = 0;    // which suffix list they answer
     Clock::time_point checked;
+    // The results, unless every one was NotFound.
+    std::unique_ptr<std::array<Cached, kMaxSiblings>> found;
 };
 
 class Shard {
@@ -64,8 +68,8 @@ public:
         std::size_t hash = 0;
         Cached main;
         Clock::time_point checked;
-        std::unique_ptr<Siblings> siblings;  // after the first open_siblings
-        bool referenced = false;             // hit since eviction last passed it
+        Siblings siblings;
+        bool referenced = false;  // hit since eviction last passed it
     };
 
     void configure(std::size_t capacity, std::size_t open_capacity,

@@ -20,6 +20,10 @@ public:
         const std::lock_guard lock(mutex_);
         files_[path] = {size, error, mtime};
     }
+    void remove(const std::string& path) {
+        const std::lock_guard lock(mutex_);
+        files_.erase(path);
+    }
     OpenResult open(std::string_view relative) const override {
         opens.fetch_add(1);
         const std::lock_guard lock(mutex_);

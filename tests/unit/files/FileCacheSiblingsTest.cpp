@@ -66,6 +66,38 @@ TEST(FileCacheSiblings, OneLookupAnswersEverySiblingAfterTheFirst) {
     EXPECT_EQ(inner.reads, 2) << "a.css and a.css.gz, once each";
 }
 
+TEST(FileCacheSiblings, APathWithoutSiblingsIsAnsweredFromItsEntryToo) {
+    CountingFileSystem inner;
+    inner.set("plain.txt", 100);
+    const FileCache cache(inner, settings(10s));
+    (void)cache.open("plain.txt");
+    for (int i = 0; i < 3; ++i) {
+        std::array<OpenResult, 2> out{};
+        cache.open_siblings("plain.txt", kBrGz, out);
+        EXPECT_EQ(out[0].error, OpenError::NotFound);
+        EXPECT_EQ(out[1].error, OpenError::NotFound);
+    }
+    EXPECT_EQ(inner.opens, 3) << "the file once, each sibling once";
+}
+
+TEST(FileCacheSiblings, ASiblingThatGoesAwayLeavesTheBudget) {
+    CountingFileSystem inner;
+    inner.set("a.css", 100);
+    inner.set("a.css.gz", 40);
+    const FileCache cache(inner, settings(20ms));
+    (void)cache.open("a.css");
+    std::array<OpenResult, 2> out{};
+    cache.open_siblings("a.css", kBrGz, out);
+    ASSERT_TRUE(out[1].bytes);
+    EXPECT_EQ(cache.counters().bytes_in_memory, 140u);
+    inner.remove("a.css.gz");
+    std::this_thread::sleep_for(60ms);
+    (void)cache.open("a.css");
+    cache.open_siblings("a.css", kBrGz, out);
+    EXPECT_EQ(out[1].error, OpenError::NotFound);
+    EXPECT_EQ(cache.counters().bytes_in_memory, 100u);
+}
+
 TEST(FileCacheSiblings, AnotherSuffixListIsNotAnsweredFromTheFirst) {
     CountingFileSystem inner;
     inner.set("a.js", 100);
