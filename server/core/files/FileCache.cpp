@@ -80,7 +80,8 @@ void FileCache::open_siblings(std::string_view relative, std::span<const std::st
         return;
     }
     shard.misses.fetch_add(1, std::memory_order_relaxed);
-    std::array<char, kMaxName> name{};
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): written before it is read
+    std::array<char, kMaxName> name;
     std::copy(relative.begin(), relative.end(), name.begin());
     std::array<std::uint64_t, cache::kMaxSiblings> charged{};
     bool all_cacheable = true;

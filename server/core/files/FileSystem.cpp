@@ -10,7 +10,8 @@ void FileSystem::open_siblings(std::string_view relative,
                                std::span<OpenResult> out) const {
     // Names of any usual length are built on the stack; a longer one (rare,
     // bounded by the request line) allocates.
-    std::array<char, 1024> buffer{};
+    // Written before it is read: zeroing 1 KiB per call showed in the handler benchmark.
+    std::array<char, 1024> buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init)
     std::string long_name;
     const std::size_t count = std::min(suffixes.size(), out.size());
     for (std::size_t i = 0; i < count; ++i) {

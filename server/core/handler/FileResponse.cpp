@@ -82,16 +82,16 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
         const std::size_t count = std::min(pre.encodings.size(), kMaxVariants);
         for (std::size_t i = 0; i < count; ++i)
             suffixes[i] = suffix_of(pre.encodings[i]);
-        std::array<files::OpenResult, kMaxVariants> found{};
         x.site.files.open_siblings(relative, std::span(suffixes.data(), count),
-                                   std::span(found.data(), count));
+                                   std::span(variants.data(), count));
+        // Kept in place, in order: the usable ones move to the front.
         for (std::size_t i = 0; i < count; ++i) {
-            if (found[i].error != files::OpenError::None ||
-                found[i].info.kind != files::FileKind::Regular ||
-                found[i].info.mtime_sec < file.info.mtime_sec) {
+            if (variants[i].error != files::OpenError::None ||
+                variants[i].info.kind != files::FileKind::Regular ||
+                variants[i].info.mtime_sec < file.info.mtime_sec) {
                 continue;
             }
-            variants[available] = std::move(found[i]);
+            if (available != i) variants[available] = std::move(variants[i]);
             codings[available] = pre.encodings[i];
             ++available;
         }
