@@ -4,6 +4,7 @@
 #include <array>
 
 #include "files/FileCacheShard.h"
+#include "files/SiblingName.h"
 
 namespace tpserve::files {
 
@@ -82,13 +83,10 @@ void FileCache::open_siblings(std::string_view relative, std::span<const std::st
     shard.misses.fetch_add(1, std::memory_order_relaxed);
     // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): written before it is read
     std::array<char, kMaxName> name;
-    std::copy(relative.begin(), relative.end(), name.begin());
     std::array<std::uint64_t, cache::kMaxSiblings> charged{};
     bool all_cacheable = true;
     for (std::size_t i = 0; i < suffixes.size(); ++i) {
-        std::copy(suffixes[i].begin(), suffixes[i].end(),
-                  name.begin() + static_cast<std::ptrdiff_t>(relative.size()));
-        const std::string_view sibling(name.data(), relative.size() + suffixes[i].size());
+        const std::string_view sibling = sibling_name(relative, suffixes[i], name);  // fits
         out[i] = load(sibling, shard, key, static_cast<int>(i), charged[i]);
         all_cacheable = all_cacheable && cacheable(out[i].error);
     }

@@ -148,11 +148,17 @@ void UringProactor::expire_deadlines(conn::Deadline now) {
 }
 
 void UringProactor::submit_and_wait(bool block) {
+    if (deadlines_.empty()) {
+        ring_->submit_and_wait(block ? 1 : 0);
+        return;
+    }
+    // One clock read a turn serves both the expiry and the wait.
+    const conn::Deadline now = conn::Clock::now();
+    expire_deadlines(now);
     if (!block || deadlines_.empty()) {
         ring_->submit_and_wait(block ? 1 : 0);
         return;
     }
-    const conn::Deadline now = conn::Clock::now();
     const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(deadlines_.next() - now);
     if (wait.count() <= 0) {
         ring_->submit_and_wait(0);
@@ -394,7 +400,6 @@ void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
                 if (!listeners_[i].armed && listeners_[i].fd) arm_accept(i);
             }
         }
-        if (!deadlines_.empty()) expire_deadlines(conn::Clock::now());
         // One syscall per turn: submit everything queued, wait for one CQE
         // unless completions are already queued for delivery.
         submit_and_wait(finished_count_ == 0);

@@ -132,8 +132,8 @@ private:
     void start_deadline(uring::Slot& slot);
     // Cancels the ops whose deadline is ≤ now: they complete TimedOut.
     void expire_deadlines(conn::Deadline now);
-    // Submits what is queued and waits for a CQE, at most until the nearest
-    // deadline (not at all when `block` is false).
+    // Cancels the expired ops, submits what is queued and waits for a CQE, at
+    // most until the nearest deadline (not at all when `block` is false).
     void submit_and_wait(bool block);
     // Records an op's result; `now` delivers it (only from CQE handling in
     // run), otherwise it is queued for the next loop turn.
