@@ -174,7 +174,8 @@ int run_server(const config::Config& config) {
                 ready.count_down();
                 return;
             }
-            conn::Worker worker(config, *proactor, *sites, mime, config.limits.max_connections);
+            conn::Worker worker(config, *proactor, *sites, mime, config.limits.max_connections,
+                                &platform::return_free_memory);
             worker.start();
             ready.count_down();
             proactor->run(worker, stop.get_token());

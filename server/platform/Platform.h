@@ -54,6 +54,10 @@ std::uint64_t raise_open_file_limit() noexcept;
 // Worker count for `workers: auto`.
 unsigned available_cores();
 
+// Hands memory the allocator holds free back to the system (a worker calls
+// it after freeing a burst's buffers; without it they stay in its RSS).
+void return_free_memory() noexcept;
+
 // Calls `on_stop` (from a background thread) on the first SIGINT/SIGTERM
 // (Windows: Ctrl+C / Ctrl+Break, or, under `--service run`, the service
 // manager's STOP and SHUTDOWN controls). Construct before any other thread

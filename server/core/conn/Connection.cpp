@@ -228,13 +228,14 @@ void Connection::compact() noexcept {
 }
 
 void Connection::post_receive() {
+    const Clock::time_point now = Clock::now();
     const Deadline deadline = request_in_progress() ? request_deadline_
-                              : served_ == 0        ? Clock::now() + env_.config.timeouts.header
-                                                    : Clock::now() + env_.config.timeouts.keepalive;
+                              : served_ == 0        ? now + env_.config.timeouts.header
+                                                    : now + env_.config.timeouts.keepalive;
     state_ = State::Reading;
     if (filled_ == 0 && (!workspace_ || workspace_->parser.between_requests())) {
         // Nothing to keep between requests: wait without a buffer.
-        give_back_workspace();
+        give_back_workspace(now);
         receiving_any_ = true;
         env_.proactor.receive(id_, {}, deadline);
         return;
@@ -256,8 +257,8 @@ void Connection::take_workspace() {
     if (!workspace_) workspace_ = env_.workspaces.acquire();
 }
 
-void Connection::give_back_workspace() noexcept {
-    env_.workspaces.release(std::move(workspace_));
+void Connection::give_back_workspace(Clock::time_point now) noexcept {
+    env_.workspaces.release(std::move(workspace_), now);
 }
 
 Connection::Outcome Connection::abort() {
@@ -269,7 +270,7 @@ Connection::Outcome Connection::freed() noexcept {
     state_ = State::Free;
     filled_ = 0;
     receiving_any_ = false;
-    give_back_workspace();
+    if (workspace_) give_back_workspace(Clock::now());
     return Outcome::Freed;
 }
 

@@ -69,7 +69,7 @@ private:
     void post_receive();
     void grow();
     void take_workspace();
-    void give_back_workspace() noexcept;
+    void give_back_workspace(Clock::time_point now) noexcept;
     void log_access(const http::Request* request, const handler::ResponseInfo& info);
     [[nodiscard]] bool request_in_progress() const noexcept;
 

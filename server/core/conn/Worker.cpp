@@ -11,11 +11,12 @@ constexpr std::uint32_t kAcceptAhead = 16;
 }  // namespace
 
 Worker::Worker(const config::Config& config, Proactor& proactor, const handler::SiteTable& sites,
-               const files::MimeTable& mime, std::uint32_t max_connections)
+               const files::MimeTable& mime, std::uint32_t max_connections,
+               WorkspacePool::MemoryReturn memory_return)
     : proactor_(proactor),
       handler_(config, sites, mime),
       resolver_(config.serve_hidden),
-      workspaces_(config.limits),
+      workspaces_(config.limits, memory_return),
       env_{config, proactor, handler_, resolver_, workspaces_},
       slots_(max_connections),
       generations_(max_connections, 0) {

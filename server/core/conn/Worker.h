@@ -23,8 +23,10 @@ class Worker final : public CompletionSink {  // NOLINT(cppcoreguidelines-virtua
 public:
     // `max_connections` bounds the slots; connections are created lazily, so
     // memory follows the peak of concurrent clients, not the bound.
+    // `memory_return` gives memory freed after a burst back to the system.
     Worker(const config::Config& config, Proactor& proactor, const handler::SiteTable& sites,
-           const files::MimeTable& mime, std::uint32_t max_connections);
+           const files::MimeTable& mime, std::uint32_t max_connections,
+           WorkspacePool::MemoryReturn memory_return = nullptr);
 
     // Offers the first slots to the accept pool; call once before `run`.
     void start();

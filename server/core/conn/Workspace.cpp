@@ -1,5 +1,7 @@
 #include "conn/Workspace.h"
 
+#include <algorithm>
+
 #include "conn/Proactor.h"
 
 namespace tpserve::conn {
@@ -19,19 +21,37 @@ Workspace::Workspace(const config::Limits& limits)
       size(kInitialBuffer) {}
 
 std::unique_ptr<Workspace> WorkspacePool::acquire() {
+    ++in_use_;
+    peak_ = std::max(peak_, in_use_);
     if (free_.empty()) return std::make_unique<Workspace>(limits_);
     std::unique_ptr<Workspace> workspace = std::move(free_.back());
     free_.pop_back();
     return workspace;
 }
 
-void WorkspacePool::release(std::unique_ptr<Workspace> workspace) noexcept {
+void WorkspacePool::release(std::unique_ptr<Workspace> workspace, Clock::time_point now) noexcept {
     if (!workspace) return;
+    --in_use_;
     workspace->plan.clear();
     workspace->parser.reset();
-    if (free_.size() >= kRetained) return;  // freed here
-    if (free_.capacity() == free_.size()) free_.reserve(kRetained);
-    free_.push_back(std::move(workspace));
+    if (free_.size() < kRetained) {
+        if (free_.capacity() == free_.size()) free_.reserve(kRetained);
+        free_.push_back(std::move(workspace));
+    }  // else freed here
+    if (now >= window_end_) trim(now);
+}
+
+void WorkspacePool::trim(Clock::time_point now) noexcept {
+    // Enough for the window's peak stays; the rest was not needed for a second.
+    const std::size_t keep = peak_ - std::min(peak_, in_use_);
+    std::size_t freed = 0;
+    while (free_.size() > keep) {
+        free_.pop_back();
+        ++freed;
+    }
+    peak_ = in_use_;
+    window_end_ = now + kWindow;
+    if (freed >= kReturnAfter && memory_return_ != nullptr) memory_return_();
 }
 
 }  // namespace tpserve::conn

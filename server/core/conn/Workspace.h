@@ -4,6 +4,7 @@
 // connection gives its workspace back to the worker's pool, so 10,000 idle
 // connections hold 10,000 small Connection objects and no buffers (nginx
 // frees its buffers on keep-alive for the same reason).
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -24,24 +25,45 @@ struct Workspace {
 };
 
 // One per worker thread; not thread-safe. Most recently released first, so a
-// busy worker keeps reusing the same warm memory.
+// busy worker keeps reusing the same warm memory. The pool keeps what the
+// last second's peak of concurrent requests needed, at most kRetained (about
+// 2 MiB): a steady load allocates nothing, and the memory of a burst is
+// freed and handed back to the system at the first release more than a
+// second after the burst's window ended. (A worker that falls silent keeps
+// its last peak until its next request: there is no timer here.)
 class WorkspacePool {
 public:
-    explicit WorkspacePool(const config::Limits& limits) : limits_(limits) {}
+    using Clock = std::chrono::steady_clock;
+    // Called after a trim freed many workspaces, to hand the freed memory
+    // back to the system (the allocator keeps it otherwise); may be null.
+    using MemoryReturn = void (*)() noexcept;
+
+    explicit WorkspacePool(const config::Limits& limits, MemoryReturn memory_return = nullptr)
+        : limits_(limits), memory_return_(memory_return) {}
 
     // A workspace with a fresh parser and an empty plan.
     std::unique_ptr<Workspace> acquire();
-    // Workspaces beyond the retained bound are freed, so a burst of
-    // concurrent requests does not pin its memory forever.
-    void release(std::unique_ptr<Workspace> workspace) noexcept;
+    // Back to the pool; `now` is the caller's current time (one clock read
+    // per request serves the connection's deadline and this).
+    void release(std::unique_ptr<Workspace> workspace, Clock::time_point now) noexcept;
 
     [[nodiscard]] std::size_t available() const noexcept { return free_.size(); }
+    [[nodiscard]] std::size_t in_use() const noexcept { return in_use_; }
+
+    static constexpr std::size_t kRetained = 256;
+    static constexpr Clock::duration kWindow = std::chrono::seconds(1);
+    // A trim that frees fewer is not worth a walk of the allocator's heaps.
+    static constexpr std::size_t kReturnAfter = 32;
 
 private:
-    static constexpr std::size_t kRetained = 256;
+    void trim(Clock::time_point now) noexcept;
 
     const config::Limits& limits_;
+    MemoryReturn memory_return_;
     std::vector<std::unique_ptr<Workspace>> free_;
+    std::size_t in_use_ = 0;
+    std::size_t peak_ = 0;  // most in use at once since the window began
+    Clock::time_point window_end_{};
 };
 
 }  // namespace tpserve::conn

@@ -1,6 +1,7 @@
 // The Linux implementation of platform/Platform.h: wires the document root
 // (openat2 beneath a directory fd), SO_REUSEPORT listeners and one proactor
 // per worker — io_uring, or epoll where io_uring is refused.
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <cstdint>
@@ -108,6 +109,12 @@ std::unique_ptr<IoEngine> create_io_engine(const config::Config& config, const E
 unsigned available_cores() {
     const unsigned cores = std::thread::hardware_concurrency();
     return cores == 0 ? 1 : cores;
+}
+
+void return_free_memory() noexcept {
+    // glibc returns only the top of a heap by itself; freed chunks in the
+    // middle of a worker's arena stay resident until trimmed.
+    ::malloc_trim(0);
 }
 
 std::unique_ptr<ShutdownSignals> watch_shutdown_signals(std::function<void()> on_stop) {

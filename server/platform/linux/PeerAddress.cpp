@@ -42,7 +42,8 @@ void format_sockaddr(const sockaddr_storage& address, char* out, std::size_t siz
         const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
         const auto* octets = reinterpret_cast<const unsigned char*>(&v4->sin_addr);
         for (std::size_t i = 0; i < 4; ++i) {
-            if (i > 0) text[at++] = '.';
+            // (The bound is never reached; it tells GCC's -O3 overflow check so.)
+            if (i > 0 && at < sizeof text) text[at++] = '.';
             at = static_cast<std::size_t>(
                 std::to_chars(text + at, std::end(text), unsigned{octets[i]}).ptr - text);
         }

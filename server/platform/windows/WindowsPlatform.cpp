@@ -1,6 +1,8 @@
 // The Windows implementation of platform/Platform.h: wires the document root
 // (CreateFileW beneath the root's final path), one listening socket per
 // address shared through an AcceptHub, and one IOCP proactor per worker.
+#include <malloc.h>
+
 #include <optional>
 #include <thread>
 
@@ -141,6 +143,12 @@ unsigned available_cores() {
     if (active != 0) return active;
     const unsigned cores = std::thread::hardware_concurrency();
     return cores == 0 ? 1 : cores;
+}
+
+void return_free_memory() noexcept {
+    // The CRT heap decommits large free blocks by itself; this coalesces
+    // the rest and releases what it can.
+    ::_heapmin();
 }
 
 std::unique_ptr<ShutdownSignals> watch_shutdown_signals(std::function<void()> on_stop) {
