@@ -102,10 +102,9 @@ void FileCache::open_siblings(std::string_view relative, std::span<const std::st
 OpenResult FileCache::load(std::string_view path, Shard& shard, const cache::Key& key, int sibling,
                            std::uint64_t& charged) const {
     OpenResult result = inner_.open(path);
-    if (result.error != OpenError::None || result.info.kind != FileKind::Regular ||
-        result.info.size == 0 || result.info.size > settings_.max_file_bytes) {
-        return result;
-    }
+    if (result.error != OpenError::None || result.info.kind != FileKind::Regular) return result;
+    result.validators.format(result.info);  // once per entry, not per response
+    if (result.info.size == 0 || result.info.size > settings_.max_file_bytes) return result;
     result.bytes = shard.previous_bytes(key, sibling, result.info);
     if (!result.bytes) {
         fill_bytes(result);

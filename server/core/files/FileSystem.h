@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "files/ValidatorText.h"
 #include "plan/FileRef.h"
 
 namespace tpserve::files {
@@ -47,6 +48,8 @@ struct OpenResult {
     // The whole file's info.size bytes, when a cache keeps them in memory
     // (FileCache, small regular files); null otherwise.
     std::shared_ptr<const std::byte[]> bytes;
+    // Formatted by a cache for a regular file (FileCache); empty otherwise.
+    ValidatorText validators;
 };
 
 enum class SymlinkPolicy : std::uint8_t {

@@ -4,8 +4,7 @@
 #include <array>
 #include <charconv>
 
-#include "files/ETag.h"
-#include "files/HttpDate.h"
+#include "files/ValidatorText.h"
 #include "handler/Exchange.h"
 #include "handler/FileBody.h"
 #include "handler/HeadWriter.h"
@@ -103,13 +102,19 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
     const std::string_view encoding =
         chosen >= 0 ? codings[static_cast<std::size_t>(chosen)] : std::string_view{};
 
-    std::array<char, files::kMaxETagLength> etag_text{};
-    const std::string_view etag(etag_text.data(), files::format_etag(sent.info, etag_text));
+    // A cached file comes with its validators formatted; others get them here.
+    files::ValidatorText formatted_here;
+    const files::ValidatorText* validator_text = &sent.validators;
+    if (!validator_text->formatted()) {
+        formatted_here.format(sent.info);
+        validator_text = &formatted_here;
+    }
+    const std::string_view etag = validator_text->etag();
     const Validators validators{etag, sent.info.mtime_sec, true};
     const bool get = x.request.method == http::Method::Get;
     switch (evaluate_preconditions(x.request, validators, true)) {
         case Precondition::NotModified:
-            return send_not_modified(x, sent, etag, vary);
+            return send_not_modified(x, *validator_text, vary);
         case Precondition::Failed:
             return send_error(x, 412);
         case Precondition::Proceed:
@@ -161,9 +166,7 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
         head.field("Content-Range", content_range(ranges.ranges[0], size, range_text));
     }
     if (!encoding.empty()) head.field("Content-Encoding", encoding);
-    std::array<char, 29> modified{};
-    files::format_http_date(sent.info.mtime_sec, std::span<char, 29>(modified));
-    head.field("Last-Modified", std::string_view(modified.data(), modified.size()));
+    head.field("Last-Modified", validator_text->last_modified());
     head.field("ETag", etag);
     head.field("Accept-Ranges", "bytes");
     path_fields(x, head, vary);
@@ -182,8 +185,8 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
     return finish(x, status, head.size(), body, encoding);
 }
 
-ResponseInfo StaticHandler::send_not_modified(Exchange& x, const files::OpenResult& file,
-                                              std::string_view etag, bool vary) {
+ResponseInfo StaticHandler::send_not_modified(Exchange& x, const files::ValidatorText& text,
+                                              bool vary) {
     // RFC 9110 §15.4.5: the fields a 200 would carry that describe the
     // representation's identity and caching, and no content.
     const std::size_t reserve =
@@ -191,10 +194,8 @@ ResponseInfo StaticHandler::send_not_modified(Exchange& x, const files::OpenResu
     HeadWriter head(x.plan.reserve(reserve));
     head.status_line(304);
     common_fields(head, x.reply);
-    std::array<char, 29> modified{};
-    files::format_http_date(file.info.mtime_sec, std::span<char, 29>(modified));
-    head.field("Last-Modified", std::string_view(modified.data(), modified.size()));
-    head.field("ETag", etag);
+    head.field("Last-Modified", text.last_modified());
+    head.field("ETag", text.etag());
     path_fields(x, head, vary);
     head.end();
     x.plan.shrink_last(reserve - head.size());

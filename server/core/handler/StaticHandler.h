@@ -69,8 +69,7 @@ private:
     ResponseInfo serve_file(Exchange& x, std::string_view relative, const files::OpenResult& file);
     ResponseInfo not_found(Exchange& x, std::uint16_t status);
     ResponseInfo send_listing(Exchange& x, std::string_view relative);
-    ResponseInfo send_not_modified(Exchange& x, const files::OpenResult& file,
-                                   std::string_view etag, bool vary);
+    ResponseInfo send_not_modified(Exchange& x, const files::ValidatorText& text, bool vary);
     ResponseInfo send_error(Exchange& x, std::uint16_t status, std::string_view extra_name = {},
                             std::string_view extra_value = {});
     ResponseInfo send_builtin_error(const Reply& reply, plan::TransmitPlan& plan,
@@ -92,9 +91,9 @@ private:
     DateCache dates_;
     Boundary boundary_;
     // Scratch, capacity kept across requests.
-    std::string index_path_;    // "dir/index.html", a redirect's Location
-    std::string rule_path_;     // "/dir/file.css": what header rules match
-    std::string body_;          // a listing
+    std::string index_path_;  // "dir/index.html", a redirect's Location
+    std::string rule_path_;   // "/dir/file.css": what header rules match
+    std::string body_;        // a listing
 };
 
 }  // namespace tpserve::handler

@@ -2,10 +2,14 @@
 // negative entries, transient errors, the bound, and threads.
 #include "files/FileCache.h"
 
+#include "files/ETag.h"
+#include "files/HttpDate.h"
+
 #include "CountingFileSystem.h"
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -32,6 +36,43 @@ TEST(FileCache, HitSharesTheHandleAndSkipsTheInnerOpen) {
     EXPECT_EQ(first.file.get(), second.file.get());
     EXPECT_EQ(cache.counters().hits, 1u);
     EXPECT_EQ(cache.counters().misses, 1u);
+}
+
+TEST(FileCache, AnEntryCarriesItsValidatorsFormatted) {
+    CountingFileSystem inner;
+    inner.set("a.txt", 10'000);
+    inner.set("small.txt", 10);
+    const FileCache cache(inner, {10s, 100});
+    for (const char* path : {"a.txt", "small.txt"}) {
+        SCOPED_TRACE(path);
+        const OpenResult first = cache.open(path);
+        const OpenResult hit = cache.open(path);
+        std::array<char, kMaxETagLength> etag{};
+        const std::size_t etag_size = format_etag(hit.info, etag);
+        std::array<char, kHttpDateLength> date{};
+        format_http_date(hit.info.mtime_sec, date);
+        ASSERT_TRUE(hit.validators.formatted());
+        EXPECT_EQ(hit.validators.etag(), std::string_view(etag.data(), etag_size));
+        EXPECT_EQ(hit.validators.last_modified(), std::string_view(date.data(), date.size()));
+        EXPECT_EQ(first.validators.etag(), hit.validators.etag());
+    }
+    // The inner file system formats nothing: the handler does it for uncached files.
+    EXPECT_FALSE(inner.open("a.txt").validators.formatted());
+    EXPECT_FALSE(cache.open("missing").validators.formatted());
+}
+
+TEST(FileCache, ValidatorsFollowTheFileWhenItIsReplaced) {
+    CountingFileSystem inner;
+    inner.set("a.txt", 10);
+    const FileCache cache(inner, {20ms, 100});
+    const std::string before(cache.open("a.txt").validators.etag());
+    inner.set("a.txt", 11);
+    std::this_thread::sleep_for(30ms);
+    const OpenResult after = cache.open("a.txt");
+    std::array<char, kMaxETagLength> etag{};
+    const std::size_t etag_size = format_etag(after.info, etag);
+    EXPECT_NE(after.validators.etag(), before);
+    EXPECT_EQ(after.validators.etag(), std::string_view(etag.data(), etag_size));
 }
 
 TEST(FileCache, MissesAreCachedToo) {
