@@ -442,8 +442,11 @@ measure() {
     }' >>"$csv_rows"
   local row
   IFS=, read -r -a row < <(tail -n1 "$csv_rows")
-  printf '  %-15s %-17s round %s: %8.0f req/s %9.1f MB/s %7.2f CPU us/req  %s errors\n' \
-    "$name" "$server" "$round" "${row[5]}" "${row[6]}" "${row[11]}" $((row[9] + row[10]))
+  # Which errors, when there are any: a timeout is wrk's (2 s per request).
+  local kinds=
+  ((row[9] + row[10] > 0)) && kinds=" (non-2xx $err_status, connect $err_connect, read $err_read, write $err_write, timeout $err_timeout)"
+  printf '  %-15s %-17s round %s: %8.0f req/s %9.1f MB/s %7.2f CPU us/req  %s errors%s\n' \
+    "$name" "$server" "$round" "${row[5]}" "${row[6]}" "${row[11]}" $((row[9] + row[10])) "$kinds"
 }
 
 # measure_idle SERVER WORKLOAD ROUND: RSS before, and while the client holds
