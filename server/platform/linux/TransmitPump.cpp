@@ -21,6 +21,10 @@ constexpr std::size_t kMaxIov = IOV_MAX;
 
 }  // namespace
 
+int TransmitPump::more_flag(const plan::TransmitPlan& plan, bool more_after) noexcept {
+    return more_after || plan.disposition == plan::Disposition::Close ? MSG_MORE : 0;
+}
+
 void TransmitPump::before_transmit(int fd, const plan::TransmitPlan& plan) noexcept {
     if (nodelay_) return;
     if (plan.disposition == plan::Disposition::Close && !plan.has_file_parts()) return;
@@ -75,7 +79,7 @@ TransmitPump::Result TransmitPump::send(int fd, plan::TransmitPlan& plan) {
         } else {
             bool more = false;
             const msghdr& message = gather(plan, asked, more);
-            sent = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT | (more ? MSG_MORE : 0));
+            sent = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT | more_flag(plan, more));
         }
         if (sent < 0) {
             const int error = errno;

@@ -48,6 +48,14 @@ public:
     // Sends until the plan is empty, the socket is full, or an error.
     Result send(int fd, plan::TransmitPlan& plan);
 
+    // The send flag for a gathered memory run: MSG_MORE when more of the
+    // plan follows, and for the last run of a Close plan too. Its tail is
+    // then held until the close (or shutdown) that follows the transmit at
+    // once, and the FIN leaves in the same segment as the response's last
+    // bytes, as nginx's tcp_nopush gets it: one packet, and one ACK on each
+    // side, fewer per `Connection: close`.
+    [[nodiscard]] static int more_flag(const plan::TransmitPlan& plan, bool more_after) noexcept;
+
     // A new connection on this slot.
     void new_socket() noexcept { nodelay_ = false; }
     // Sets TCP_NODELAY once, before the first response that could meet Nagle's

@@ -91,9 +91,8 @@ void UringProactor::submit_sendmsg(Slot& slot, bool now) {
     }
     io_uring_sqe* sqe = ring_->sqe();
     // MSG_WAITALL: io_uring retries partial stream sends itself (io_net_retry).
-    // MSG_MORE only when the gather was capped and more memory follows.
     io_uring_prep_sendmsg(sqe, slot.fd, &message,
-                          MSG_NOSIGNAL | MSG_WAITALL | (more ? MSG_MORE : 0));
+                          MSG_NOSIGNAL | MSG_WAITALL | TransmitPump::more_flag(*slot.plan, more));
     if (slot.poll_first) sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
     sqe->user_data = op_user_data(slot);
     slot.op = SlotOp::Send;
