@@ -39,6 +39,12 @@
 #                   the kernel and the client on this machine
 #   TPSERVE [build/release/tpserve]  a binary to measure instead of building
 #   RESULTS [perf/results]  where latest.csv and latest.png go
+#   STRACE [0]      1: count the servers' system calls per request instead
+#                   (strace -c -f on every server process during each run;
+#                   each round then prints calls/request and the top calls).
+#                   strace slows the servers: such a run's req/s, CPU and
+#                   latency say nothing, and it writes no results. E.g.
+#                   STRACE=1 ROUNDS=1 DURATION=3 WORKLOADS="small-keepalive small-close"
 #
 # The default run (7 workloads, 3 servers, 3 rounds of 10 s) takes about
 # 10 minutes, plus the build. A quick check: DURATION=2 ROUNDS=1 WARMUP=0.
@@ -76,6 +82,7 @@ WORKERS=${WORKERS:-$(nproc)}
 WARMUP=${WARMUP:-1}
 SERVERS=${SERVERS:-tpserve-io_uring tpserve-epoll nginx}
 RESULTS=${RESULTS:-perf/results}
+STRACE=${STRACE:-0}
 read -r -a servers <<<"$SERVERS"
 
 # Every workload, one per line: name, file (a path under the document root;
@@ -406,6 +413,14 @@ measure() {
   children_cpu_ms
   client_before=$CHILDREN_MS
   # In the background so that a signal stops the run at once (see cleanup).
+  local strace_pid='' trace=$work/strace.txt
+  if ((STRACE)) && [ "$round" != warmup ]; then
+    local attach=() p
+    for p in "${pids[@]}"; do attach+=(-p "$p"); done
+    strace -c -f -o "$trace" "${attach[@]}" 2>/dev/null &
+    strace_pid=$!
+    sleep 0.5  # attached to every thread before the load starts
+  fi
   timeout $((seconds + 30)) "${wrk_prefix[@]}" wrk -t"$THREADS" -c"$conns" -d"${seconds}s" \
     --latency "${args[@]}" >"$work/wrk.out" 2>&1 &
   wrk_pid=$!
@@ -415,6 +430,10 @@ measure() {
     exit 1
   fi
   wrk_pid=
+  if [ -n "$strace_pid" ]; then
+    kill -INT "$strace_pid" 2>/dev/null || true
+    wait "$strace_pid" 2>/dev/null || true
+  fi
   children_cpu_ms
   client_after=$CHILDREN_MS
   out=$(<"$work/wrk.out")
@@ -442,6 +461,19 @@ measure() {
     }' >>"$csv_rows"
   local row
   IFS=, read -r -a row < <(tail -n1 "$csv_rows")
+  if [ -n "$strace_pid" ]; then
+    # strace -c's table: calls in column 4; the last line is the total.
+    awk -v w="$name" -v s="$server" -v r="$round" -v n="$requests" '
+      /^[ 0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+/ { calls[$NF] = $4; order[++k] = $NF }
+      END {
+        if (!n) { printf "  %-15s %-17s round %s: no requests\n", w, s, r; exit }
+        printf "  %-15s %-17s round %s: %.2f system calls/request:", w, s, r, calls["total"] / n
+        for (i = 1; i <= k && i <= 7; i++)
+          if (order[i] != "total") printf " %s %.2f", order[i], calls[order[i]] / n
+        printf "\n"
+      }' "$trace"
+    return 0
+  fi
   # Which errors, when there are any: a timeout is wrk's (2 s per request).
   local kinds=
   ((row[9] + row[10] > 0)) && kinds=" (non-2xx $err_status, connect $err_connect, read $err_read, write $err_write, timeout $err_timeout)"
@@ -514,6 +546,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
 done
 
 # --- results ---------------------------------------------------------------------
+if ((STRACE)); then
+  echo "bench: STRACE=1 counted system calls; no results written (req/s and CPU under strace mean nothing)"
+  exit 0
+fi
 mkdir -p "$RESULTS"
 csv=$RESULTS/latest.csv
 header=workload,server,round,requests,seconds,req_per_s,body_mb_per_s,p50_us,p99_us,non_2xx,socket_errors

@@ -10,7 +10,7 @@ set -euo pipefail
 usage() {
   cat <<'EOF'
 usage: scripts/setup.sh [--bench] [--docker] [--tidy] [--dry-run]
-  --bench    also install the benchmark tools (wrk, nginx, gnuplot, Google Benchmark)
+  --bench    also install the benchmark tools (wrk, nginx, gnuplot, Google Benchmark, strace)
   --docker   also install what scripts/seccomp-profile.sh needs (jq)
   --tidy     also install clang-tidy (scripts/tidy.sh)
   --dry-run  print the missing packages and install nothing (exit 1 if any)
@@ -41,7 +41,7 @@ required=(
   libseccomp-dev nlohmann-json3-dev  # tests/tools/seccomp_exec
 )
 if ((bench)); then
-  required+=(wrk 'nginx-light|nginx|nginx-core|nginx-full|nginx-extras' 'gnuplot-nox|gnuplot|gnuplot-qt|gnuplot-x11' libbenchmark-dev)
+  required+=(wrk 'nginx-light|nginx|nginx-core|nginx-full|nginx-extras' 'gnuplot-nox|gnuplot|gnuplot-qt|gnuplot-x11' libbenchmark-dev strace)
 fi
 if ((tidy)); then
   required+=(clang-tidy)
