@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "handler/DateCache.h"
 #include "log/ErrorLog.h"
+#include "time/TurnClock.h"
 
 namespace tpserve::conn {
 
@@ -100,7 +100,7 @@ Connection::Outcome Connection::on_receive(const Completion& completion) {
         std::memcpy(workspace_->buffer.get() + filled_, completion.data.data(), received);
     }
     if (filled_ == 0) {
-        request_start_ = Clock::now();
+        request_start_ = time::TurnClock::now();
         request_deadline_ = request_start_ + env_.config.timeouts.header;
     }
     filled_ += received;
@@ -156,7 +156,7 @@ Connection::Outcome Connection::process() {
     compact();
     if (!plan.empty()) {
         state_ = State::Transmitting;
-        env_.proactor.transmit(id_, plan, Clock::now() + env_.config.timeouts.send);
+        env_.proactor.transmit(id_, plan, time::TurnClock::now() + env_.config.timeouts.send);
         return Outcome::Live;
     }
     if (filled_ == workspace_->size && workspace_->size < capacity_) grow();
@@ -164,7 +164,7 @@ Connection::Outcome Connection::process() {
         // Unreachable while the parser enforces the limits; never spin on a full buffer.
         respond_error(431);
         state_ = State::Transmitting;
-        env_.proactor.transmit(id_, plan, Clock::now() + env_.config.timeouts.send);
+        env_.proactor.transmit(id_, plan, time::TurnClock::now() + env_.config.timeouts.send);
         return Outcome::Live;
     }
     post_receive();
@@ -190,7 +190,7 @@ void Connection::log_access(const http::Request* request, const handler::Respons
     log::AccessRecord record{};
     if (peer_size_ == 0) peer_size_ = env_.proactor.peer_address(id_, peer_);
     record.peer = address_only(std::string_view(peer_.data(), peer_size_));
-    record.unix_time = handler::DateCache::unix_seconds();
+    record.unix_time = time::TurnClock::unix_seconds();
     if (request != nullptr) {
         record.method = request->method_text;
         record.target = request->target;
@@ -207,8 +207,8 @@ void Connection::log_access(const http::Request* request, const handler::Respons
     record.body_bytes = info.body_bytes;
     record.bytes_sent = info.head_bytes + info.body_bytes;
     record.encoding = info.encoding;
-    const auto elapsed =
-        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_start_);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+        time::TurnClock::now() - request_start_);
     record.request_time_us = static_cast<std::uint64_t>(std::max<std::int64_t>(0, elapsed.count()));
     access_log->write(record);
 }
@@ -222,13 +222,13 @@ void Connection::compact() noexcept {
     filled_ -= drop;
     // What is left is the start of the next request: its head timer starts now.
     if (filled_ > 0) {
-        request_start_ = Clock::now();
+        request_start_ = time::TurnClock::now();
         request_deadline_ = request_start_ + env_.config.timeouts.header;
     }
 }
 
 void Connection::post_receive() {
-    const Clock::time_point now = Clock::now();
+    const Clock::time_point now = time::TurnClock::now();
     const Deadline deadline = request_in_progress() ? request_deadline_
                               : served_ == 0        ? now + env_.config.timeouts.header
                                                     : now + env_.config.timeouts.keepalive;
@@ -270,7 +270,7 @@ Connection::Outcome Connection::freed() noexcept {
     state_ = State::Free;
     filled_ = 0;
     receiving_any_ = false;
-    if (workspace_) give_back_workspace(Clock::now());
+    if (workspace_) give_back_workspace(time::TurnClock::now());
     return Outcome::Freed;
 }
 

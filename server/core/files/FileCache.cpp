@@ -5,6 +5,7 @@
 
 #include "files/FileCacheShard.h"
 #include "files/SiblingName.h"
+#include "time/TurnClock.h"
 
 namespace tpserve::files {
 
@@ -48,7 +49,7 @@ FileCache::~FileCache() = default;
 OpenResult FileCache::open(std::string_view relative) const {
     const Key key = key_of(relative);
     Shard& shard = shards_[key.hash % kShards];
-    const Clock::time_point now = Clock::now();
+    const Clock::time_point now = time::TurnClock::now();
     OpenResult result;
     if (shard.find(key, now, settings_.validity, result)) {
         shard.hits.fetch_add(1, std::memory_order_relaxed);
@@ -75,7 +76,7 @@ void FileCache::open_siblings(std::string_view relative, std::span<const std::st
     const Key key = key_of(relative);
     Shard& shard = shards_[key.hash % kShards];
     const std::size_t tag = tag_of(suffixes);
-    const Clock::time_point now = Clock::now();
+    const Clock::time_point now = time::TurnClock::now();
     if (shard.find_siblings(key, tag, now, settings_.validity, out)) {
         shard.hits.fetch_add(1, std::memory_order_relaxed);
         return;

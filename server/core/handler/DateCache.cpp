@@ -1,14 +1,12 @@
 #include "handler/DateCache.h"
 
-#include <chrono>
-
 #include "files/HttpDate.h"
+#include "time/TurnClock.h"
 
 namespace tpserve::handler {
 
 std::int64_t DateCache::unix_seconds() noexcept {
-    using namespace std::chrono;
-    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+    return time::TurnClock::unix_seconds();
 }
 
 std::string_view DateCache::now() noexcept {

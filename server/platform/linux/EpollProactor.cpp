@@ -15,6 +15,7 @@
 #include "platform/linux/EpollOps.h"
 #include "platform/linux/PeerAddress.h"
 #include "platform/linux/UringErrors.h"
+#include "time/TurnClock.h"
 
 namespace tpserve::platform {
 
@@ -290,6 +291,7 @@ void EpollProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
         (void)ignored;
     });
     epoll_event events[kEventBatch];
+    const time::TurnScope turns;
     for (;;) {
         deliver_queued();
         attempt_queued();
@@ -298,6 +300,7 @@ void EpollProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
             if (may_return()) break;
         }
         const int count = wait(events, kEventBatch, finished_count_ > 0 || attempts_count_ > 0);
+        time::TurnClock::begin_turn();
         for (int i = 0; i < count; ++i)
             handle_event(events[i].data.u64, events[i].events);
         expire_timers();
@@ -375,7 +378,7 @@ void EpollProactor::handle_event(std::uint64_t data, std::uint32_t events) {
 
 void EpollProactor::expire_timers() {
     if (timers_.empty()) return;
-    const conn::Deadline now = conn::Clock::now();
+    const conn::Deadline now = time::TurnClock::now();
     for (std::uint32_t id = timers_.pop_due(now); id != conn::DeadlineHeap::npos;
          id = timers_.pop_due(now)) {
         if (id < slots_.size()) {

@@ -21,6 +21,7 @@
 #include "platform/linux/UringErrors.h"
 #include "platform/linux/UringOps.h"
 #include "platform/linux/UringRing.h"
+#include "time/TurnClock.h"
 
 namespace tpserve::platform {
 
@@ -390,6 +391,7 @@ void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
     });
     arm_wake();
     io_uring_cqe* cqes[kCqeBatch];
+    const time::TurnScope turns;
     for (;;) {
         deliver_queued();
         if (stopping_) {
@@ -403,6 +405,7 @@ void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
         // One syscall per turn: submit everything queued, wait for one CQE
         // unless completions are already queued for delivery.
         submit_and_wait(finished_count_ == 0);
+        time::TurnClock::begin_turn();
         for (;;) {
             const unsigned count = io_uring_peek_batch_cqe(ring_->get(), cqes, kCqeBatch);
             if (count == 0) break;

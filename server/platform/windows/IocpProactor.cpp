@@ -5,6 +5,7 @@
 #include "log/ErrorLog.h"
 #include "plan/TransmitPlan.h"
 #include "platform/windows/IocpErrors.h"
+#include "time/TurnClock.h"
 
 namespace tpserve::platform {
 
@@ -153,11 +154,13 @@ void IocpProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
     const std::stop_callback wake(
         stop, [port] { ::PostQueuedCompletionStatus(port, 0, iocp::kKeyWake, nullptr); });
     OVERLAPPED_ENTRY entries[kBatch];
+    const time::TurnScope turns;
     while (!(stopping_ && may_return())) {
         ULONG count = 0;
         if (!::GetQueuedCompletionStatusEx(port, entries, kBatch, &count, wait_ms(), FALSE)) {
             count = 0;  // WAIT_TIMEOUT: a deadline is due
         }
+        time::TurnClock::begin_turn();
         for (ULONG i = 0; i < count; ++i)
             dispatch(entries[i]);
         expire_timers();
@@ -255,7 +258,7 @@ void IocpProactor::deliver(Slot& slot, IoStatus status, std::uint64_t bytes, boo
 
 void IocpProactor::expire_timers() {
     if (timers_.empty()) return;
-    const conn::Deadline now = conn::Clock::now();
+    const conn::Deadline now = time::TurnClock::now();
     for (std::uint32_t id = timers_.pop_due(now); id != conn::DeadlineHeap::npos;
          id = timers_.pop_due(now)) {
         if (id < slots_.size()) {
