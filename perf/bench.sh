@@ -38,6 +38,10 @@
 #                   small-keepalive, small-close, many-conns only): the bound set by
 #                   the kernel and the client on this machine
 #   TPSERVE [build/release/tpserve]  a binary to measure instead of building
+#   A/B of two builds in one interleaved run: a tpserve entry may end in
+#                   :LABEL, which runs the binary named by TPSERVE_LABEL, e.g.
+#                   TPSERVE_before=/tmp/tpserve-old SERVERS="tpserve-epoll:before
+#                   tpserve-epoll nginx"
 #   RESULTS [perf/results]  where latest.csv and latest.png go
 #   STRACE [0]      1: count the servers' system calls per request instead
 #                   (strace -c -f on every server process during each run;
@@ -120,9 +124,17 @@ else
 fi
 
 for server in "${servers[@]}"; do
-  case "$server" in tpserve | tpserve-io_uring | tpserve-epoll | nginx | floor) ;;
+  case "${server%%:*}" in tpserve | tpserve-io_uring | tpserve-epoll | nginx | floor) ;;
     *) echo "unknown server: $server" >&2; exit 2 ;;
   esac
+  if [[ "$server" == *:* ]]; then
+    label=${server#*:}
+    binary_var=TPSERVE_$label
+    if [[ "$server" != tpserve*:* || ! "$label" =~ ^[A-Za-z0-9_]+$ || ! -x "${!binary_var:-}" ]]; then
+      echo "bench: $server needs a tpserve entry and $binary_var naming an executable" >&2
+      exit 2
+    fi
+  fi
 done
 
 # --- descriptors -------------------------------------------------------------
@@ -280,10 +292,15 @@ start_floor() {
   url[floor]=http://127.0.0.1:$port
 }
 
-# start_tpserve_peer NAME: "tpserve" (backend auto) or "tpserve-BACKEND".
+# start_tpserve_peer NAME: "tpserve" (backend auto) or "tpserve-BACKEND",
+# either with ":LABEL" for the binary $TPSERVE_LABEL.
 start_tpserve_peer() {
-  local name=$1 port backend=auto dir=$work/$1
-  [ "$name" != tpserve ] && backend=${name#tpserve-}
+  local name=$1 port backend=auto dir=$work/${1//:/-} kind=${1%%:*} binary=$tpserve_bin
+  [ "$kind" != tpserve ] && backend=${kind#tpserve-}
+  if [[ "$name" == *:* ]]; then
+    local binary_var=TPSERVE_${name#*:}
+    binary=${!binary_var}
+  fi
   port=$(bench_port)
   mkdir -p "$dir"
   # The defaults of config/default.yaml, but like nginx above: never close
@@ -296,7 +313,7 @@ start_tpserve_peer() {
     "  max_connections: $worker_connections" \
     "cache:" "  validity: 60s" >"$conf"
   start_server "$dir/stdout" "$dir/stderr" "$port" "${server_prefix[@]}" \
-    "$tpserve_bin" --config "$conf" --root "$docroot" --io-backend "$backend" \
+    "$binary" --config "$conf" --root "$docroot" --io-backend "$backend" \
     --listen "127.0.0.1:$port" --workers "$WORKERS" --access-log off --log-level warn ||
     exit 1
   pid[$name]=$SERVER_PID
