@@ -56,9 +56,11 @@ OpenResult FileCache::open(std::string_view relative) const {
         return result;
     }
     shard.misses.fetch_add(1, std::memory_order_relaxed);
+    watch_directory_of(relative);
+    const std::uint64_t changes = shard.changes();
     std::uint64_t charged = 0;
     result = load(relative, shard, key, -1, charged);
-    if (cacheable(result.error)) shard.store(key, result, now, charged);
+    if (cacheable(result.error)) shard.store(key, result, now, charged, changes);
     return result;
 }
 
@@ -82,6 +84,8 @@ void FileCache::open_siblings(std::string_view relative, std::span<const std::st
         return;
     }
     shard.misses.fetch_add(1, std::memory_order_relaxed);
+    watch_directory_of(relative);
+    const std::uint64_t changes = shard.changes();
     // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): written before it is read
     std::array<char, kMaxName> name;
     std::array<std::uint64_t, cache::kMaxSiblings> charged{};
@@ -93,7 +97,7 @@ void FileCache::open_siblings(std::string_view relative, std::span<const std::st
     }
     const std::span<const std::uint64_t> charges(charged.data(), suffixes.size());
     if (all_cacheable) {
-        shard.store_siblings(key, tag, out, charges, now);
+        shard.store_siblings(key, tag, out, charges, now, changes);
     } else {
         for (const std::uint64_t bytes : charges)
             bytes_used_.fetch_sub(bytes, std::memory_order_relaxed);
@@ -129,6 +133,33 @@ void FileCache::fill_bytes(OpenResult& result) const {
         return;
     }
     result.bytes = std::move(bytes);
+}
+
+void FileCache::watch_directory_of(std::string_view relative) const noexcept {
+    if (watcher_ == nullptr) return;
+    const std::size_t slash = relative.rfind('/');
+    watcher_->watch(slash == std::string_view::npos ? std::string_view{}
+                                                    : relative.substr(0, slash));
+}
+
+void FileCache::changed(std::string_view relative) noexcept {
+    const Key key = key_of(relative);
+    shards_[key.hash % kShards].forget(key);
+    // It may be a sibling ("a.css.br" of "a.css"): siblings are kept with
+    // the entry of the name without its last extension.
+    const std::size_t dot = relative.rfind('.');
+    const std::size_t slash = relative.rfind('/');
+    if (dot == std::string_view::npos || dot == 0 ||
+        (slash != std::string_view::npos && dot <= slash + 1)) {
+        return;
+    }
+    const Key base = key_of(relative.substr(0, dot));
+    shards_[base.hash % kShards].forget_siblings(base);
+}
+
+void FileCache::changed_everything() noexcept {
+    for (std::size_t i = 0; i < kShards; ++i)
+        shards_[i].forget_all();
 }
 
 OpenError FileCache::list(std::string_view relative, std::vector<DirEntry>& out) const {

@@ -4,7 +4,10 @@
 // of precompressed siblings ("a.css.br") find nothing, and a miss costs a
 // path walk in the kernel like a hit. An entry is trusted for `validity`
 // (nginx's open_file_cache_valid), then the path is opened again, so a
-// file replaced on disk is served new within that window. A file changed in
+// file replaced on disk is served new within that window — or at once, when
+// a DirectoryWatcher is attached (inotify, ReadDirectoryChangesW): the cache
+// is its ChangeListener, and a notice makes the entry be opened again at its
+// next use. A file changed in
 // place keeps being sent through the old handle with its old size; if it
 // shrinks under sendfile the backend fails the transmit and closes the
 // connection, so a response never lies about its length.
@@ -32,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "files/ChangeWatch.h"
 #include "files/FileSystem.h"
 
 namespace tpserve::files {
@@ -40,7 +44,7 @@ namespace cache {
 struct Key;
 }
 
-class FileCache final : public FileSystem {
+class FileCache final : public FileSystem, public ChangeListener {
 public:
     struct Settings {
         std::chrono::milliseconds validity{1000};
@@ -70,6 +74,13 @@ public:
                                  std::vector<DirEntry>& out) const override;
     [[nodiscard]] bool windows_names() const noexcept override;
 
+    // Before serving: the cache asks `watcher` to watch each directory it
+    // opens a path in. The watcher must stop (be destroyed) before the cache.
+    void attach(DirectoryWatcher* watcher) noexcept { watcher_ = watcher; }
+    // ChangeListener: from the watcher's thread.
+    void changed(std::string_view relative) noexcept override;
+    void changed_everything() noexcept override;
+
     struct Counters {
         std::uint64_t hits = 0;
         std::uint64_t misses = 0;  // opened (or re-opened) through the inner file system
@@ -85,8 +96,12 @@ private:
                     std::uint64_t& charged) const;
     void fill_bytes(OpenResult& result) const;
 
+    // Asks the watcher to watch `relative`'s directory.
+    void watch_directory_of(std::string_view relative) const noexcept;
+
     const FileSystem& inner_;
     Settings settings_;
+    DirectoryWatcher* watcher_ = nullptr;
     std::unique_ptr<Shard[]> shards_;  // NOLINT(cppcoreguidelines-avoid-c-arrays)
     mutable std::atomic<std::uint64_t> bytes_used_{0};
 };

@@ -17,10 +17,36 @@ void Shard::configure(std::size_t capacity, std::size_t open_capacity,
     bytes_used_ = bytes_used;
 }
 
+void Shard::forget(const Key& key) noexcept {
+    const std::lock_guard lock(mutex_);
+    changes_.fetch_add(1, std::memory_order_release);
+    if (const auto it = index_.find(key); it != index_.end()) {
+        it->second->changed = true;
+        it->second->siblings.count = 0;
+    }
+}
+
+void Shard::forget_siblings(const Key& key) noexcept {
+    const std::lock_guard lock(mutex_);
+    changes_.fetch_add(1, std::memory_order_release);
+    if (const auto it = index_.find(key); it != index_.end()) it->second->siblings.count = 0;
+}
+
+void Shard::forget_all() noexcept {
+    const std::lock_guard lock(mutex_);
+    changes_.fetch_add(1, std::memory_order_release);
+    for (Entry& entry : lru_) {
+        entry.changed = true;
+        entry.siblings.count = 0;
+    }
+}
+
 bool Shard::find(const Key& key, Clock::time_point now, Clock::duration validity, OpenResult& out) {
     const std::lock_guard lock(mutex_);
     const auto it = index_.find(key);
-    if (it == index_.end() || now - it->second->checked > validity) return false;
+    if (it == index_.end() || it->second->changed || now - it->second->checked > validity) {
+        return false;
+    }
     it->second->referenced = true;
     out = it->second->main.result;
     return true;
@@ -64,16 +90,20 @@ std::shared_ptr<const std::byte[]> Shard::previous_bytes(const Key& key, int sib
 }
 
 void Shard::store(const Key& key, const OpenResult& result, Clock::time_point now,
-                  std::uint64_t charged) {
+                  std::uint64_t charged, std::uint64_t changes_seen) {
     const std::lock_guard lock(mutex_);
+    // A notice since the open may be about this file: keep the result (its
+    // bytes can still be reused) but open the path again at its next use.
+    const bool changed = changes_.load(std::memory_order_relaxed) != changes_seen;
     if (const auto it = index_.find(key); it != index_.end()) {
         Entry& entry = *it->second;
         replace(entry.main, result, charged);
         entry.checked = now;
         entry.referenced = true;
+        entry.changed = changed;
         lru_.splice(lru_.begin(), lru_, it->second);
     } else {
-        lru_.push_front(Entry{std::string(key.text), key.hash, {}, now, {}, false});
+        lru_.push_front(Entry{std::string(key.text), key.hash, {}, now, {}, false, changed});
         replace(lru_.front().main, result, charged);
         index_.emplace(Key{lru_.front().key, key.hash}, lru_.begin());
     }
@@ -81,10 +111,12 @@ void Shard::store(const Key& key, const OpenResult& result, Clock::time_point no
 }
 
 void Shard::store_siblings(const Key& key, std::size_t tag, std::span<const OpenResult> results,
-                           std::span<const std::uint64_t> charged, Clock::time_point now) {
+                           std::span<const std::uint64_t> charged, Clock::time_point now,
+                           std::uint64_t changes_seen) {
     const std::lock_guard lock(mutex_);
     const auto it = index_.find(key);
-    if (it == index_.end() || results.size() > kMaxSiblings) {
+    if (it == index_.end() || results.size() > kMaxSiblings ||
+        changes_.load(std::memory_order_relaxed) != changes_seen) {
         for (const std::uint64_t bytes : charged)
             uncharge(bytes);
         return;

@@ -70,10 +70,24 @@ public:
         Clock::time_point checked;
         Siblings siblings;
         bool referenced = false;  // hit since eviction last passed it
+        bool changed = false;     // a change notice came since it was filled
     };
 
     void configure(std::size_t capacity, std::size_t open_capacity,
                    std::atomic<std::uint64_t>* bytes_used) noexcept;
+
+    // Change notices: `key`'s entry (and its siblings) are opened again at
+    // their next use; forget_siblings only the sibling set; forget_all every
+    // entry. Each counts as a change (see changes()).
+    void forget(const Key& key) noexcept;
+    void forget_siblings(const Key& key) noexcept;
+    void forget_all() noexcept;
+    // Read before opening a path: a store() given an older count knows a
+    // notice may have come while the file was being opened, and stores
+    // the entry as changed.
+    [[nodiscard]] std::uint64_t changes() const noexcept {
+        return changes_.load(std::memory_order_acquire);
+    }
 
     // The fresh entry for `key`, copied out; false if absent or stale.
     bool find(const Key& key, Clock::time_point now, Clock::duration validity, OpenResult& out);
@@ -88,10 +102,11 @@ public:
 
     // `charged`: bytes newly counted in the budget by the caller.
     void store(const Key& key, const OpenResult& result, Clock::time_point now,
-               std::uint64_t charged);
+               std::uint64_t charged, std::uint64_t changes_seen);
     // Stored only while `key` has an entry; otherwise the charges are returned.
     void store_siblings(const Key& key, std::size_t tag, std::span<const OpenResult> results,
-                        std::span<const std::uint64_t> charged, Clock::time_point now);
+                        std::span<const std::uint64_t> charged, Clock::time_point now,
+                        std::uint64_t changes_seen);
 
     std::atomic<std::uint64_t> hits{0};
     std::atomic<std::uint64_t> misses{0};
@@ -113,7 +128,8 @@ private:
     std::unordered_map<Key, Lru::iterator, KeyHash> index_;
     std::size_t capacity_ = 0;
     std::size_t open_capacity_ = 0;
-    std::size_t open_ = 0;  // handles held by entries and their siblings
+    std::size_t open_ = 0;                   // handles held by entries and their siblings
+    std::atomic<std::uint64_t> changes_{0};  // notices so far; written under mutex_
     std::atomic<std::uint64_t>* bytes_used_ = nullptr;
 };
 
