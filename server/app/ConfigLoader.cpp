@@ -28,8 +28,8 @@ constexpr std::string_view kTopKeys[] = {
     "listing",       "error_pages", "fallback", "precompressed", "headers",      "sites",
     "server_header", "mime",        "limits",   "timeouts",      "cache",        "io",
     "windows",       "log"};
-constexpr std::string_view kCacheKeys[] = {"enabled", "validity", "max_entries", "max_file_bytes",
-                                           "max_bytes"};
+constexpr std::string_view kCacheKeys[] = {"enabled",     "validity",       "watch",
+                                           "max_entries", "max_file_bytes", "max_bytes"};
 // The keys a site may set for itself (the top-level ones are their defaults).
 constexpr std::string_view kSiteKeys[] = {"hosts",        "default",       "root",    "index",
                                           "serve_hidden", "symlinks",      "listing", "error_pages",
@@ -573,6 +573,8 @@ private:
             cfg_.cache.enabled = boolean(key, v);
         } else if (name == "validity") {
             check(key, v, parse_duration(scalar(key, v, "a duration"), cfg_.cache.validity));
+        } else if (name == "watch") {
+            cfg_.cache.watch = boolean(key, v);
         } else if (name == "max_file_bytes") {
             // 0 keeps no bytes in memory: every body goes by sendfile/TransmitFile.
             check(key, v,

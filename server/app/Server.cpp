@@ -52,6 +52,8 @@ struct SiteResources {
     };
     std::vector<std::unique_ptr<files::FileSystem>> roots;
     std::vector<std::unique_ptr<files::FileCache>> caches;  // in front of roots, same order
+    // Declared after the caches, so destroyed (their threads stopped) first.
+    std::vector<std::unique_ptr<files::DirectoryWatcher>> watchers;
     std::vector<Log> logs;
 };
 
@@ -109,7 +111,19 @@ std::unique_ptr<handler::SiteTable> open_sites(const std::vector<config::Site>& 
                 *served,
                 files::FileCache::Settings{cache.validity, cache.max_entries, cache.max_file_bytes,
                                            cache.max_bytes, max_open_per_site}));
-            served = resources.caches.back().get();
+            files::FileCache& opened = *resources.caches.back();
+            served = &opened;
+            if (cache.watch) {
+                std::string why;
+                auto watcher = platform::watch_document_root(site, opened, why);
+                if (watcher) {
+                    opened.attach(watcher.get());
+                    resources.watchers.push_back(std::move(watcher));
+                } else {
+                    why.insert(0, who + "file changes are seen within cache.validity only: ");
+                    log::warn(why);
+                }
+            }
         }
         sites.push_back(std::make_unique<handler::Site>(site, *served, access));
     }

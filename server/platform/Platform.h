@@ -11,6 +11,7 @@
 
 #include "config/Config.h"
 #include "conn/Proactor.h"
+#include "files/ChangeWatch.h"
 #include "files/FileSystem.h"
 
 namespace tpserve::platform {
@@ -18,6 +19,14 @@ namespace tpserve::platform {
 // A site's document root, held open for the process lifetime.
 std::unique_ptr<files::FileSystem> open_document_root(const config::SiteSettings& site,
                                                       std::string& error);
+
+// Change notices for `site`'s root, sent to `listener` from the watcher's
+// own thread until the watcher is destroyed (files/ChangeWatch.h). Null when
+// the platform cannot watch it (`error` says why): the cache then relies on
+// its validity window alone.
+std::unique_ptr<files::DirectoryWatcher> watch_document_root(const config::SiteSettings& site,
+                                                             files::ChangeListener& listener,
+                                                             std::string& error);
 
 // Listening sockets for every worker plus one completion engine per worker.
 class IoEngine {

@@ -49,12 +49,15 @@ enum class IoBackend : std::uint8_t { Auto, IoUring, Epoll };
 struct Cache {
     bool enabled = true;
     std::chrono::milliseconds validity{1000};  // then the path is opened again
-    std::uint32_t max_entries = 40'000;        // per site; hits and misses (~3 per file: .br, .gz)
+    // Change notices (inotify, ReadDirectoryChangesW) end an entry's
+    // validity at once; `validity` stays the bound when one is missed.
+    bool watch = true;
+    std::uint32_t max_entries = 40'000;  // per site; hits and misses (~3 per file: .br, .gz)
     // Files up to this size are kept in memory and sent from there. Measured
     // (loopback, wrk -c64): 1 KiB from memory 10 % less CPU than sendfile,
     // 4 KiB a tie, 16 KiB 12 % fewer req/s (the copy costs more than it saves).
     std::uint64_t max_file_bytes = std::uint64_t{4} * 1024;
-    std::uint64_t max_bytes = 128ull << 20;    // per site: all the bytes kept in memory
+    std::uint64_t max_bytes = 128ull << 20;  // per site: all the bytes kept in memory
 };
 
 struct Io {

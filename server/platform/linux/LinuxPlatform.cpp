@@ -10,6 +10,7 @@
 #include "platform/Platform.h"
 #include "platform/linux/BackendChoice.h"
 #include "platform/linux/EpollProactor.h"
+#include "platform/linux/InotifyWatcher.h"
 #include "platform/linux/LinuxFileSystem.h"
 #include "platform/linux/Listener.h"
 #include "platform/linux/Signals.h"
@@ -70,6 +71,12 @@ private:
 std::unique_ptr<files::FileSystem> open_document_root(const config::SiteSettings& site,
                                                       std::string& error) {
     return LinuxFileSystem::open_root(site.root, site.symlinks, error);
+}
+
+std::unique_ptr<files::DirectoryWatcher> watch_document_root(const config::SiteSettings& site,
+                                                             files::ChangeListener& listener,
+                                                             std::string& error) {
+    return InotifyWatcher::start(site.root, listener, error);
 }
 
 std::uint64_t raise_open_file_limit() noexcept {

@@ -1,6 +1,7 @@
 // The Windows implementation of platform/Platform.h: wires the document root
-// (CreateFileW beneath the root's final path), one listening socket per
-// address shared through an AcceptHub, and one IOCP proactor per worker.
+// (CreateFileW beneath the root's final path) and its change notices
+// (ReadDirectoryChangesW), one listening socket per address shared through an
+// AcceptHub, and one IOCP proactor per worker.
 #include <malloc.h>
 
 #include <optional>
@@ -10,6 +11,7 @@
 #include "platform/Platform.h"
 #include "platform/windows/AcceptHub.h"
 #include "platform/windows/ConsoleSignals.h"
+#include "platform/windows/DirectoryChangeWatcher.h"
 #include "platform/windows/ExtensionFunctions.h"
 #include "platform/windows/IocpProactor.h"
 #include "platform/windows/WindowsFileSystem.h"
@@ -101,6 +103,12 @@ public:
 std::unique_ptr<files::FileSystem> open_document_root(const config::SiteSettings& site,
                                                       std::string& error) {
     return WindowsFileSystem::open_root(site.root, site.symlinks, error);
+}
+
+std::unique_ptr<files::DirectoryWatcher> watch_document_root(const config::SiteSettings& site,
+                                                             files::ChangeListener& listener,
+                                                             std::string& error) {
+    return DirectoryChangeWatcher::start(site.root, listener, error);
 }
 
 std::uint64_t raise_open_file_limit() noexcept {

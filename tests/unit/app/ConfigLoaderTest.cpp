@@ -287,6 +287,8 @@ TEST(ConfigLoader, CacheKeys) {
     EXPECT_TRUE(d.cache.enabled);
     EXPECT_EQ(d.cache.validity, std::chrono::milliseconds(1000));
     EXPECT_EQ(d.cache.max_entries, 40'000u);
+    EXPECT_TRUE(d.cache.watch);
+    EXPECT_FALSE(load_config_text("cache: {watch: false}", "t", "").cache.watch);
     const config::Config c =
         load_config_text("cache: {enabled: false, validity: 250ms, max_entries: 64}", "t", "");
     EXPECT_FALSE(c.cache.enabled);
@@ -301,7 +303,7 @@ TEST(ConfigLoader, CacheKeys) {
     EXPECT_EQ(load_config_text("cache: {max_file_bytes: 0}", "t", "").cache.max_file_bytes, 0u);
     for (const char* bad :
          {"cache: {max_entries: 1}", "cache: {validity: forever}", "cache: {enabled: maybe}",
-          "cache: {size: 1}", "cache: {max_file_bytes: 65m}", "cache: {max_bytes: lots}"}) {
+          "cache: {size: 1}", "cache: {watch: sometimes}", "cache: {max_file_bytes: 65m}", "cache: {max_bytes: lots}"}) {
         EXPECT_THROW((void)load_config_text(bad, "t", ""), ConfigError) << bad;
     }
 }
