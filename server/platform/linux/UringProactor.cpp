@@ -59,8 +59,12 @@ std::unique_ptr<UringProactor> UringProactor::create(std::vector<UniqueFd> liste
                                                      std::string& error, int& error_errno) {
     // sendfile(2) has no MSG_NOSIGNAL: a peer that vanished must give EPIPE, not kill us.
     (void)::signal(SIGPIPE, SIG_IGN);
+    // SQ entries: a turn that queues more submits early (Ring::reserve), one
+    // extra io_uring_enter per 1,024 SQEs. Each entry costs 64 bytes of SQ
+    // and 32 of CQ that stay resident once the ring has wrapped: 4,096
+    // entries were ~0.4 MB of RSS per worker for nothing.
     const unsigned entries = std::clamp<unsigned>(
-        std::bit_ceil(std::max<std::uint32_t>(options.max_connections, 1)), 256, 4096);
+        std::bit_ceil(std::max<std::uint32_t>(options.max_connections, 1)), 256, 1024);
     auto ring = uring::Ring::create(entries, error, error_errno);
     if (!ring) return nullptr;
     UniqueFd wake(::eventfd(0, EFD_CLOEXEC));  // blocking: io_uring polls it for us
