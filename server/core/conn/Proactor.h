@@ -71,6 +71,11 @@ public:
     virtual void on_stop() = 0;
     // True when no connection is live; `run` returns once this holds after a stop.
     [[nodiscard]] virtual bool idle() const = 0;
+    // Housekeeping that must happen even when no I/O completes (freeing a
+    // burst's memory): `run` waits at most until housekeeping_due() and
+    // calls housekeep(now) on its thread once that time has come.
+    [[nodiscard]] virtual Deadline housekeeping_due() const { return Deadline::max(); }
+    virtual void housekeep(Deadline /*now*/) {}
 
 protected:
     ~CompletionSink() = default;

@@ -34,6 +34,8 @@ public:
     void on_completion(const Completion& completion) override;
     void on_stop() override;
     [[nodiscard]] bool idle() const override { return live_ == 0; }
+    [[nodiscard]] Deadline housekeeping_due() const override { return workspaces_.trim_due(); }
+    void housekeep(Deadline now) override { workspaces_.housekeep(now); }
 
     [[nodiscard]] std::uint32_t live_connections() const noexcept { return live_; }
 

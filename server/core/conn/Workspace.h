@@ -29,8 +29,9 @@ struct Workspace {
 // last second's peak of concurrent requests needed, at most kRetained (about
 // 2 MiB): a steady load allocates nothing, and the memory of a burst is
 // freed and handed back to the system at the first release more than a
-// second after the burst's window ended. (A worker that falls silent keeps
-// its last peak until its next request: there is no timer here.)
+// second after the burst's window ended — or, when no request comes, at
+// the worker's housekeeping tick (trim_due / housekeep), so a server gone
+// idle after a burst does not keep the burst's memory.
 class WorkspacePool {
 public:
     using Clock = std::chrono::steady_clock;
@@ -46,6 +47,16 @@ public:
     // Back to the pool; `now` is the caller's current time (one clock read
     // per request serves the connection's deadline and this).
     void release(std::unique_ptr<Workspace> workspace, Clock::time_point now) noexcept;
+
+    // When a trim could free something: the window's end while workspaces
+    // are kept spare, never otherwise (an idle pool needs no wake-up).
+    [[nodiscard]] Clock::time_point trim_due() const noexcept {
+        return free_.empty() ? Clock::time_point::max() : window_end_;
+    }
+    // Trims if the window has ended (the tick of a worker with no requests).
+    void housekeep(Clock::time_point now) noexcept {
+        if (now >= window_end_) trim(now);
+    }
 
     [[nodiscard]] std::size_t available() const noexcept { return free_.size(); }
     [[nodiscard]] std::size_t in_use() const noexcept { return in_use_; }

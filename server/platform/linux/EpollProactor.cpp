@@ -300,7 +300,8 @@ void EpollProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
             if (may_return()) break;
         }
         const int count = wait(events, kEventBatch, finished_count_ > 0 || attempts_count_ > 0);
-        time::TurnClock::begin_turn();
+        const conn::Deadline now = time::TurnClock::begin_turn();
+        if (now >= sink.housekeeping_due()) sink.housekeep(now);
         for (int i = 0; i < count; ++i)
             handle_event(events[i].data.u64, events[i].events);
         expire_timers();
@@ -312,11 +313,12 @@ int EpollProactor::wait(epoll_event* events, int capacity, bool poll_only) {
     timespec timeout{};
     timespec* limit = &timeout;  // zero: poll only
     if (!poll_only) {
-        if (timers_.empty()) {
+        conn::Deadline next = sink_->housekeeping_due();
+        if (!timers_.empty()) next = std::min(next, timers_.next());
+        if (next == conn::Deadline::max()) {
             limit = nullptr;
         } else {
-            const auto left =
-                std::max(timers_.next() - conn::Clock::now(), conn::Clock::duration{});
+            const auto left = std::max(next - conn::Clock::now(), conn::Clock::duration{});
             const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
             timeout.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
             timeout.tv_nsec = static_cast<long>(ns % 1'000'000'000);

@@ -153,18 +153,21 @@ void UringProactor::expire_deadlines(conn::Deadline now) {
 }
 
 void UringProactor::submit_and_wait(bool block) {
-    if (deadlines_.empty()) {
+    const conn::Deadline housekeeping = sink_->housekeeping_due();
+    if (deadlines_.empty() && housekeeping == conn::Deadline::max()) {
         ring_->submit_and_wait(block ? 1 : 0);
         return;
     }
     // One clock read a turn serves both the expiry and the wait.
     const conn::Deadline now = conn::Clock::now();
-    expire_deadlines(now);
-    if (!block || deadlines_.empty()) {
+    if (!deadlines_.empty()) expire_deadlines(now);
+    conn::Deadline next = housekeeping;
+    if (!deadlines_.empty()) next = std::min(next, deadlines_.next());
+    if (!block || next == conn::Deadline::max()) {
         ring_->submit_and_wait(block ? 1 : 0);
         return;
     }
-    const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(deadlines_.next() - now);
+    const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(next - now);
     if (wait.count() <= 0) {
         ring_->submit_and_wait(0);
         return;
@@ -409,7 +412,8 @@ void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
         // One syscall per turn: submit everything queued, wait for one CQE
         // unless completions are already queued for delivery.
         submit_and_wait(finished_count_ == 0);
-        time::TurnClock::begin_turn();
+        const conn::Deadline now = time::TurnClock::begin_turn();
+        if (now >= sink.housekeeping_due()) sink.housekeep(now);
         for (;;) {
             const unsigned count = io_uring_peek_batch_cqe(ring_->get(), cqes, kCqeBatch);
             if (count == 0) break;

@@ -160,7 +160,8 @@ void IocpProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
         if (!::GetQueuedCompletionStatusEx(port, entries, kBatch, &count, wait_ms(), FALSE)) {
             count = 0;  // WAIT_TIMEOUT: a deadline is due
         }
-        time::TurnClock::begin_turn();
+        const conn::Deadline now = time::TurnClock::begin_turn();
+        if (now >= sink.housekeeping_due()) sink.housekeep(now);
         for (ULONG i = 0; i < count; ++i)
             dispatch(entries[i]);
         expire_timers();
@@ -282,8 +283,10 @@ void IocpProactor::expire_timers() {
 }
 
 DWORD IocpProactor::wait_ms() const {
-    if (timers_.empty()) return INFINITE;
-    const auto left = timers_.next() - conn::Clock::now();
+    conn::Deadline next = sink_->housekeeping_due();
+    if (!timers_.empty()) next = std::min(next, timers_.next());
+    if (next == conn::Deadline::max()) return INFINITE;
+    const auto left = next - conn::Clock::now();
     if (left <= conn::Clock::duration::zero()) return 0;
     // Rounded up: waking early would only spin until the deadline.
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();

@@ -109,5 +109,24 @@ TEST_F(WorkspacePoolTest, AReleasedWorkspaceIsResetForTheNextRequest) {
     EXPECT_TRUE(pool.acquire()->plan.empty());
 }
 
+TEST_F(WorkspacePoolTest, AnIdleWorkerFreesTheBurstAtItsHousekeepingTick) {
+    burst(100, t0 + std::chrono::milliseconds(100));  // in the first window
+    EXPECT_EQ(pool.available(), 100u);
+    // No request comes after the burst: only the worker's tick can trim.
+    const Clock::time_point due = pool.trim_due();
+    ASSERT_NE(due, Clock::time_point::max());
+    pool.housekeep(due - std::chrono::milliseconds(1));
+    EXPECT_EQ(pool.available(), 100u) << "not before the window ends";
+    pool.housekeep(due);
+    // That window's peak still stays for one more window...
+    EXPECT_EQ(pool.available(), 100u);
+    EXPECT_EQ(g_returns, 0);
+    // ...and a window with no request at all frees everything.
+    pool.housekeep(pool.trim_due());
+    EXPECT_EQ(pool.available(), 0u);
+    EXPECT_EQ(g_returns, 1);
+    EXPECT_EQ(pool.trim_due(), Clock::time_point::max()) << "nothing left: no more ticks";
+}
+
 }  // namespace
 }  // namespace tpserve::conn
