@@ -168,7 +168,7 @@ wrk_runs=0 idle_runs=0
 for workload in "${workloads[@]}"; do
   if [[ "$workload" == *" idle" ]]; then idle_runs=$((idle_runs + 1)); else wrk_runs=$((wrk_runs + 1)); fi
 done
-total=$((${#servers[@]} * (wrk_runs * (ROUNDS * DURATION + WARMUP) + idle_runs * ROUNDS * (IDLE_CONNS / 4000 + 5))))
+total=$((${#servers[@]} * (wrk_runs * (ROUNDS * DURATION + WARMUP) + idle_runs * ROUNDS * (IDLE_CONNS / 4000 + 7))))
 split="wrk -t$THREADS, wrk on CPUs ${WRK_CPUS:-any}, servers on CPUs ${SERVER_CPUS:-any} (each in its own session), $WORKERS server worker(s), $(nproc) cores"
 echo "bench: ${#workloads[@]} workload(s) x ${#servers[@]} server(s) x $ROUNDS round(s) x ${DURATION}s" \
   "(+${WARMUP}s warm-up each): about ${total}s of load, plus start-up"
@@ -508,7 +508,7 @@ measure_idle() {
   base_kb=$(memory_kb VmRSS "${pids[@]}")
   : >"$work/hold.out"
   "${wrk_prefix[@]}" python3 perf/hold-connections.py --port "$port" --path "/$file" \
-    --count "$conns" --hold 3 >"$work/hold.out" 2>&1 &
+    --count "$conns" --hold 5 >"$work/hold.out" 2>&1 &
   wrk_pid=$!
   local waited=0
   until grep -q '^held ' "$work/hold.out"; do
@@ -520,8 +520,11 @@ measure_idle() {
     sleep 0.1
     waited=$((waited + 1))
   done
-  # Let the server finish with the last answers before reading its memory.
-  sleep 1
+  # Read the memory of a server at rest: 3 s after the last answer, once
+  # each server's own idle housekeeping has run (nginx frees a request's
+  # pool when it ends; tpserve's workers free a burst's buffers within two
+  # 1 s windows of it).
+  sleep 3
   rss_kb=$(memory_kb VmRSS "${pids[@]}")
   pss_kb=$(memory_kb Pss "${pids[@]}")
   wait "$wrk_pid" || true
