@@ -5,12 +5,8 @@
 
 namespace tpserve::handler {
 
-std::int64_t DateCache::unix_seconds() noexcept {
-    return time::TurnClock::unix_seconds();
-}
-
 std::string_view DateCache::now() noexcept {
-    const std::int64_t second = unix_seconds();
+    const std::int64_t second = time::TurnClock::unix_seconds();
     if (second != second_) {
         files::format_http_date(second, std::span<char, 29>(text_));
         second_ = second;

@@ -9,9 +9,9 @@ namespace tpserve::handler {
 
 class DateCache {
 public:
-    // IMF-fixdate for the current system time; the view is valid until the next call.
+    // IMF-fixdate for the loop turn's time (time::TurnClock); the view is valid
+    // until the next call.
     [[nodiscard]] std::string_view now() noexcept;
-    [[nodiscard]] static std::int64_t unix_seconds() noexcept;
 
 private:
     std::int64_t second_ = -1;

@@ -13,6 +13,7 @@
 #include "http/AcceptEncoding.h"
 #include "http/Ascii.h"
 #include "http/ByteRanges.h"
+#include "time/TurnClock.h"
 
 namespace tpserve::handler {
 
@@ -57,7 +58,7 @@ std::string_view single_range_field(const http::Request& request) noexcept {
 }  // namespace
 
 void StaticHandler::path_fields(Exchange& x, HeadWriter& head, bool vary) {
-    x.site.rules.apply(rule_path_, DateCache::unix_seconds(), head);
+    x.site.rules.apply(rule_path_, time::TurnClock::unix_seconds(), head);
     if (vary) head.field("Vary", "Accept-Encoding");
 }
 
