@@ -3,7 +3,8 @@
 # server/platform/windows/*.cpp once that directory has sources.
 
 # Cross-built test executables run under Wine, for gtest discovery and for
-# ctest, through a wrapper that fixes the environment: a Wine prefix of this
+# ctest, through wine-test.sh (a launch Wine fails silently is run again) and
+# wine-run.sh, a wrapper that fixes the environment: a Wine prefix of this
 # build's own (setup-windows.sh creates build/windows/wine ahead of time,
 # because Wine's first start takes 10-20 s), no debug chatter, no display, no
 # Mono/Gecko installers.
@@ -16,7 +17,11 @@ if(CMAKE_CROSSCOMPILING AND NOT CMAKE_CROSSCOMPILING_EMULATOR)
       FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
                        WORLD_READ WORLD_EXECUTE
       @ONLY)
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_BINARY_DIR}/wine-run.sh)
+    configure_file(${CMAKE_CURRENT_LIST_DIR}/wine-test.sh.in ${CMAKE_BINARY_DIR}/wine-test.sh
+      FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
+                       WORLD_READ WORLD_EXECUTE
+      @ONLY)
+    set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_BINARY_DIR}/wine-test.sh)
   else()
     message(STATUS "No wine64: the Windows tests build but cannot run here")
   endif()
