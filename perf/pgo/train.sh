@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The training run of the profile-guided release build (scripts/build.sh
+# release): starts the instrumented TPSERVE on an ephemeral loopback port over
+# a small document root, once per Linux I/O engine the machine allows, drives
+# it with the client TRAIN (perf/pgo/train.cpp) for SECONDS, and stops it with
+# SIGTERM so that it exits normally and writes its profile.
+#   perf/pgo/train.sh TPSERVE TRAIN [SECONDS]
+# Exits non-zero when no engine could be trained; build.sh then builds
+# without a profile.
+set -euo pipefail
+
+tpserve=$1
+train=$2
+seconds=${3:-3}
+work=$(mktemp -d)
+server=
+cleanup() {
+  [ -n "$server" ] && kill -9 "$server" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+root="$work/www"
+mkdir -p "$root"
+head -c 1024 /dev/zero | tr '\0' 'a' >"$root/small.txt"
+head -c 65536 /dev/zero | tr '\0' 'b' >"$root/medium.bin"
+printf 'body { margin: 0 }\n%.0s' $(seq 200) >"$root/style.css"
+gzip -9 -k "$root/style.css"
+printf '<!doctype html><title>pgo</title>\n' >"$root/index.html"
+
+trained=0
+for engine in io_uring epoll; do
+  log="$work/$engine.log"
+  "$tpserve" --root "$root" --listen 127.0.0.1:0 --workers 2 --access-log off \
+    --io-backend "$engine" 2>"$log" >/dev/null &
+  server=$!
+  port=
+  for _ in $(seq 100); do
+    port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$log" | head -1)
+    [ -n "$port" ] && break
+    kill -0 "$server" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$port" ]; then
+    echo "pgo: no training with $engine here (tpserve: $(tail -1 "$log"))" >&2
+    wait "$server" 2>/dev/null || true
+    server=
+    continue
+  fi
+  "$train" "$port" "$seconds" >/dev/null || echo "pgo: the training client failed ($engine)" >&2
+  kill -TERM "$server"
+  if wait "$server"; then
+    trained=$((trained + 1))
+  else
+    echo "pgo: tpserve ($engine) did not exit cleanly: $(tail -1 "$log")" >&2
+  fi
+  server=
+done
+[ "$trained" -gt 0 ]
