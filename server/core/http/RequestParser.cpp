@@ -224,16 +224,24 @@ struct RequestParser::Impl {
         if (!line_done) return fail(400, "missing HTTP version");
         head.materialize(base + head_start, request);
         bool want_continue = false;
+        bool transfer_encoding = false;
         for (const Header& h : request.headers) {
             if (!ascii::is_token(h.name)) {
                 return fail(400, "invalid header name");  // e.g. "Host :" or ":x"
             }
+            transfer_encoding = transfer_encoding || ascii::iequals(h.name, "transfer-encoding");
             if (ascii::iequals(h.name, "expect")) {
                 if (!ascii::iequals(h.value, "100-continue")) {
                     return fail(417, "unsupported expectation");
                 }
                 want_continue = true;
             }
+        }
+        // llhttp frames by Content-Length when Transfer-Encoding is empty or
+        // blank; a proxy that sees the field present may not (RFC 9112 §6.3:
+        // present without chunked last is a 400, and the connection ends).
+        if (transfer_encoding && (parser.flags & F_CHUNKED) == 0) {
+            return fail(400, "Transfer-Encoding without chunked last");
         }
         if ((parser.flags & F_CONTENT_LENGTH) != 0 && parser.content_length > limits.body_bytes) {
             return fail(413, "request body too large");
