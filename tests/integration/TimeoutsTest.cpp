@@ -47,6 +47,34 @@ TEST_F(Timeouts, IdleKeepAliveIsClosed) {
     EXPECT_EQ(r.data, "") << "an idle keep-alive close carries no response";
 }
 
+// Sends an empty line every 300 ms (RFC 9112 §2.2 lets a client send them
+// before a request) until the server closes; how long that took.
+std::chrono::milliseconds close_under_empty_lines(HttpClient& c) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto elapsed = [&] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start);
+    };
+    while (elapsed() < 8s) {
+        if (!c.send("\r\n") || c.read_until_close(300ms).closed) break;
+    }
+    return elapsed();
+}
+
+TEST_F(Timeouts, EmptyLinesDoNotHoldANewConnection) {
+    HttpClient c = connect();
+    EXPECT_LE(close_under_empty_lines(c), 3500ms) << "empty lines restarted the 1 s header timeout";
+}
+
+TEST_F(Timeouts, EmptyLinesDoNotHoldAKeptAliveConnection) {
+    HttpClient c = connect();
+    const HttpResponse first = c.request(make_request("GET", "/a.txt"));
+    ASSERT_TRUE(well_framed(first));
+    const auto elapsed = close_under_empty_lines(c);
+    EXPECT_GE(elapsed, 1000ms) << "closed before the keep-alive timeout";
+    EXPECT_LE(elapsed, 5000ms) << "empty lines restarted the 2 s keep-alive timeout";
+}
+
 TEST_F(Timeouts, ActiveConnectionOutlivesTheTimeouts) {
     // Requests every 0.5 s for 3 s: longer than both timeouts in total, but
     // never idle for as long as either.

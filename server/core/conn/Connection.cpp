@@ -77,6 +77,7 @@ Connection::Outcome Connection::on_accept(const Completion& completion) {
     std::copy_n(completion.local.data(), local_size_, local_.data());
     filled_ = 0;
     served_ = 0;
+    idle_since_ = time::TurnClock::now();
     if (stopping_) return abort();
     post_receive();
     return Outcome::Live;
@@ -111,6 +112,7 @@ Connection::Outcome Connection::on_transmit(const Completion& completion) {
     if (completion.closed || state_ == State::Closing) return freed();
     if (completion.status != IoStatus::Ok) return abort();
     workspace_->plan.clear();
+    idle_since_ = time::TurnClock::now();
     if (stopping_ && !request_in_progress()) return abort();
     return process();
 }
@@ -229,11 +231,16 @@ void Connection::compact() noexcept {
 
 void Connection::post_receive() {
     const Clock::time_point now = time::TurnClock::now();
+    const Clock::duration idle_timeout =
+        served_ == 0 ? env_.config.timeouts.header : env_.config.timeouts.keepalive;
+    // Between requests the wait counts from idle_since_; inside a body whose
+    // bytes were all consumed, from each read, like nginx's client_body_timeout.
+    const bool between = !workspace_ || workspace_->parser.between_requests();
     const Deadline deadline = request_in_progress() ? request_deadline_
-                              : served_ == 0        ? now + env_.config.timeouts.header
-                                                    : now + env_.config.timeouts.keepalive;
+                              : between             ? idle_since_ + idle_timeout
+                                                    : now + idle_timeout;
     state_ = State::Reading;
-    if (filled_ == 0 && (!workspace_ || workspace_->parser.between_requests())) {
+    if (filled_ == 0 && between) {
         // Nothing to keep between requests: wait without a buffer.
         give_back_workspace(now);
         receiving_any_ = true;

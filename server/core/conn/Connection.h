@@ -79,7 +79,12 @@ private:
     bool stopping_ = false;
     std::uint32_t served_ = 0;
     Deadline request_deadline_{};
-    Clock::time_point request_start_{};     // first byte of the request being parsed
+    Clock::time_point request_start_{};  // first byte of the request being parsed
+    // When the wait for the next request began (accept, or the last answer
+    // sent): its header or keep-alive timeout counts from there, so bytes
+    // that start no request (the empty lines RFC 9112 §2.2 lets a client
+    // send before one) cannot keep a connection open.
+    Clock::time_point idle_since_{};
     std::unique_ptr<Workspace> workspace_;  // held from the first byte of a request to idle
     bool receiving_any_ = false;            // the receive in flight uses the backend's memory
     std::size_t capacity_ = 0;              // the most the receive buffer may grow to

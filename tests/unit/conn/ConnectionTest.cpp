@@ -142,6 +142,29 @@ TEST_F(ConnectionTest, PartialPipelinedRequestWaitsForTheRest) {
     EXPECT_NE(wire.find("<file:0+20>"), std::string::npos) << wire;
 }
 
+TEST_F(ConnectionTest, EmptyLinesDoNotPostponeTheWaitForARequest) {
+    // RFC 9112 §2.2 lets a client send empty lines before a request; they
+    // must not restart the header (or keep-alive) timeout, or two bytes a
+    // period hold a connection forever.
+    start();
+    const auto slot = connect();
+    const auto first_wait = proactor.pending(slot)->deadline;
+    for (int i = 0; i < 3; ++i) {
+        proactor.deliver(slot, i % 2 == 0 ? "\r\n" : "\n");
+        proactor.step(*worker);
+        ASSERT_EQ(proactor.pending(slot)->kind, OpKind::Receive);
+        EXPECT_EQ(proactor.pending(slot)->deadline, first_wait) << "after empty line " << i;
+    }
+    const std::string wire = exchange(slot, "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(wire.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << wire;
+    const auto keepalive_wait = proactor.pending(slot)->deadline;
+    EXPECT_GT(keepalive_wait, first_wait);
+    proactor.deliver(slot, "\r\n");
+    proactor.step(*worker);
+    ASSERT_EQ(proactor.pending(slot)->kind, OpKind::Receive);
+    EXPECT_EQ(proactor.pending(slot)->deadline, keepalive_wait);
+}
+
 TEST_F(ConnectionTest, HeaderTimeoutClosesAndFreesTheSlot) {
     start();
     const auto slot = connect();
