@@ -68,6 +68,16 @@ TEST_F(Options, UnknownMethodIs501WithABody) {
     EXPECT_FALSE(r.body.empty());
 }
 
+TEST_F(Options, AsteriskFormIsTheAsteriskAlone) {
+    // RFC 9112 §3.2.4: "*" exactly; "*x" is neither asterisk- nor origin-form.
+    for (const char* target : {"*x", "**", "*?a", "*a.txt", "a.txt"}) {
+        SCOPED_TRACE(target);
+        const HttpResponse r = fetch(make_request("OPTIONS", target));
+        ASSERT_TRUE(well_framed(r));
+        EXPECT_EQ(r.status, 400) << r.head;
+    }
+}
+
 TEST_F(Options, AsteriskIsOnlyForOptions) {
     for (const char* method : {"GET", "HEAD"}) {
         SCOPED_TRACE(method);

@@ -118,6 +118,17 @@ TEST_F(Sites, AbsoluteFormTargetChoosesTheSite) {
     EXPECT_EQ(r.body, "only in exact\n");
 }
 
+TEST_F(Sites, AbsoluteFormWithoutAHostIs400) {
+    // RFC 9110 §4.2.1: an http URI with an empty host MUST be rejected; it
+    // must not reach the default site while Host names another.
+    for (const char* target : {"http:///who.txt", "http://:8080/who.txt", "https:///who.txt"}) {
+        SCOPED_TRACE(target);
+        const HttpResponse r = raw_get(target, "Host: a.example.com\r\n");
+        ASSERT_TRUE(well_framed(r));
+        EXPECT_EQ(r.status, 400) << r.head;
+    }
+}
+
 TEST_F(Sites, AbsoluteFormDirectoryRedirectKeepsThePath) {
     const HttpResponse r = raw_get("http://a.example.com/sub", "Host: a.example.com\r\n");
     ASSERT_TRUE(well_framed(r));

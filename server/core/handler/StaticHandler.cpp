@@ -121,7 +121,14 @@ ResponseInfo StaticHandler::respond(const http::Request& request, bool keep_aliv
     // Before any path is resolved, error pages included: the rules are the site's.
     resolver.set_serve_hidden(x.site.settings.serve_hidden);
     resolver.set_windows_names(x.site.files.windows_names());
-    if (bad_host || (absolute && !http::is_valid_host(authority))) {
+    // "http:///x" or "http://:80/x": an http URI with an empty host is
+    // invalid and MUST be rejected (RFC 9110 §4.2.1), not sent to the default site.
+    const bool bad_authority = absolute && (authority.empty() || authority.front() == ':' ||
+                                            !http::is_valid_host(authority));
+    // Asterisk-form is "*" exactly (RFC 9112 §3.2.4); any other target that is
+    // not absolute-form must be origin-form, starting with '/'.
+    const bool bad_target = target != "*" && !target.empty() && target.front() != '/';
+    if (bad_host || bad_authority || bad_target) {
         x.reply.keep_alive = false;
         return send_error(x, 400);
     }
