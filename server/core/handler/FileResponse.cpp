@@ -111,11 +111,16 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
         validator_text = &formatted_here;
     }
     const std::string_view etag = validator_text->etag();
+    // RFC 9110 §8.8.2.1: a modification time later than now is sent as the
+    // response's Date, never as a date in the future.
+    const std::string_view last_modified = sent.info.mtime_sec > time::TurnClock::unix_seconds()
+                                               ? dates_.now()
+                                               : validator_text->last_modified();
     const Validators validators{etag, sent.info.mtime_sec, true};
     const bool get = x.request.method == http::Method::Get;
     switch (evaluate_preconditions(x.request, validators, true)) {
         case Precondition::NotModified:
-            return send_not_modified(x, *validator_text, vary);
+            return send_not_modified(x, last_modified, etag, vary);
         case Precondition::Failed:
             return send_error(x, 412);
         case Precondition::Proceed:
@@ -167,7 +172,7 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
         head.field("Content-Range", content_range(ranges.ranges[0], size, range_text));
     }
     if (!encoding.empty()) head.field("Content-Encoding", encoding);
-    head.field("Last-Modified", validator_text->last_modified());
+    head.field("Last-Modified", last_modified);
     head.field("ETag", etag);
     head.field("Accept-Ranges", "bytes");
     path_fields(x, head, vary);
@@ -186,8 +191,8 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
     return finish(x, status, head.size(), body, encoding);
 }
 
-ResponseInfo StaticHandler::send_not_modified(Exchange& x, const files::ValidatorText& text,
-                                              bool vary) {
+ResponseInfo StaticHandler::send_not_modified(Exchange& x, std::string_view last_modified,
+                                              std::string_view etag, bool vary) {
     // RFC 9110 §15.4.5: the fields a 200 would carry that describe the
     // representation's identity and caching, and no content.
     const std::size_t reserve =
@@ -195,8 +200,8 @@ ResponseInfo StaticHandler::send_not_modified(Exchange& x, const files::Validato
     HeadWriter head(x.plan.reserve(reserve));
     head.status_line(304);
     common_fields(head, x.reply);
-    head.field("Last-Modified", text.last_modified());
-    head.field("ETag", text.etag());
+    head.field("Last-Modified", last_modified);
+    head.field("ETag", etag);
     path_fields(x, head, vary);
     head.end();
     x.plan.shrink_last(reserve - head.size());

@@ -69,7 +69,8 @@ private:
     ResponseInfo serve_file(Exchange& x, std::string_view relative, const files::OpenResult& file);
     ResponseInfo not_found(Exchange& x, std::uint16_t status);
     ResponseInfo send_listing(Exchange& x, std::string_view relative);
-    ResponseInfo send_not_modified(Exchange& x, const files::ValidatorText& text, bool vary);
+    ResponseInfo send_not_modified(Exchange& x, std::string_view last_modified,
+                                   std::string_view etag, bool vary);
     ResponseInfo send_error(Exchange& x, std::uint16_t status, std::string_view extra_name = {},
                             std::string_view extra_value = {});
     ResponseInfo send_builtin_error(const Reply& reply, plan::TransmitPlan& plan,

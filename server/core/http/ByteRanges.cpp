@@ -48,7 +48,10 @@ bool decimal_less(std::string_view a, std::string_view b) noexcept {
     return a < b;
 }
 
-enum class SpecKind : std::uint8_t { Invalid, Unsatisfiable, Range };
+// EmptyWhole: a suffix of an empty representation. RFC 9110 §14.1.1 calls
+// it satisfiable (the whole, zero bytes), but no Content-Range can say so:
+// the Range field is then ignored and the empty whole sent (200, as nginx).
+enum class SpecKind : std::uint8_t { Invalid, Unsatisfiable, Range, EmptyWhole };
 
 struct Spec {
     SpecKind kind = SpecKind::Invalid;
@@ -64,7 +67,8 @@ Spec parse_spec(std::string_view text, std::uint64_t size) noexcept {
     if (first_text.empty()) {  // suffix-range
         Number suffix;
         if (!parse_digits(last_text, suffix)) return {};
-        if (suffix.value == 0 || size == 0) return {SpecKind::Unsatisfiable, {}};
+        if (suffix.value == 0) return {SpecKind::Unsatisfiable, {}};
+        if (size == 0) return {SpecKind::EmptyWhole, {}};
         const std::uint64_t length = std::min(suffix.value, size);
         return {SpecKind::Range, {size - length, size - 1}};
     }
@@ -134,7 +138,7 @@ bool collect(std::string_view value, std::uint64_t size, std::size_t limit, Rang
             // Checked before parsing, so a header with thousands of specs costs little.
             if (++specs > limit) return false;
             const Spec spec = parse_spec(element, size);
-            if (spec.kind == SpecKind::Invalid) return false;
+            if (spec.kind == SpecKind::Invalid || spec.kind == SpecKind::EmptyWhole) return false;
             if (spec.kind == SpecKind::Range) {
                 // Overlapping specs that ask for more than the file are an
                 // amplification attempt (RFC 9110 §14.2): serve it once, whole.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -213,12 +214,15 @@ TEST_F(HandlerSemanticsTest, IgnoredRangesGiveTheWholeFile) {
     EXPECT_EQ(head.file_parts, 0u);
 }
 
-TEST_F(HandlerSemanticsTest, AnyRangeOfAnEmptyFileIsUnsatisfiable) {
+TEST_F(HandlerSemanticsTest, RangesOfAnEmptyFile) {
     fs.add_file("empty.txt", 0, kMtime);
     const Result r = get("/empty.txt", {{"Range", "bytes=0-"}});
     EXPECT_EQ(r.info.status, 416);
     EXPECT_EQ(r.field("Content-Range"), "bytes */0");
-    EXPECT_EQ(get("/empty.txt", {{"Range", "bytes=-5"}}).info.status, 416);
+    // A non-zero suffix is satisfiable (RFC 9110 §14.1.1): the whole, empty.
+    const Result suffix = get("/empty.txt", {{"Range", "bytes=-5"}});
+    EXPECT_EQ(suffix.info.status, 200);
+    EXPECT_EQ(suffix.field("Content-Length"), "0");
 }
 
 TEST_F(HandlerSemanticsTest, MoreRangesThanTheLimitGiveTheWholeFile) {
@@ -669,6 +673,22 @@ TEST_F(HandlerSemanticsTest, EmptyRuleListAddsNothing) {
 }
 
 // --- Methods -------------------------------------------------------------------
+
+TEST_F(HandlerSemanticsTest, AFutureModificationTimeIsSentAsTheDate) {
+    // RFC 9110 §8.8.2.1: never a Last-Modified later than the response's Date.
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    fs.add_file("future.txt", 5, now + 7200);
+    const Result full = get("/future.txt");
+    EXPECT_EQ(full.info.status, 200);
+    EXPECT_EQ(full.field("Last-Modified"), full.field("Date"));
+    const std::string etag = full.field("ETag");
+    const Result not_modified = get("/future.txt", {{"If-None-Match", etag}});
+    EXPECT_EQ(not_modified.info.status, 304);
+    EXPECT_EQ(not_modified.field("Last-Modified"), not_modified.field("Date"));
+    EXPECT_EQ(get("/a.txt").field("Last-Modified"), kLastModified);  // a past time stays
+}
 
 TEST_F(HandlerSemanticsTest, OptionsTraceAndOthers) {
     for (std::string_view target : {"*", "/a.txt", "/missing", "/docs"}) {

@@ -176,7 +176,11 @@ const Case kUnsatisfiable[] = {
     {"all_unsatisfiable", "bytes=10-11,-0,50-", 10, O::Unsatisfiable, {}},
     {"empty_file_open", "bytes=0-", 0, O::Unsatisfiable, {}},
     {"empty_file_range", "bytes=0-0", 0, O::Unsatisfiable, {}},
-    {"empty_file_suffix", "bytes=-5", 0, O::Unsatisfiable, {}},
+    // RFC 9110 §14.1.1: a non-zero suffix is satisfiable (the whole), but an
+    // empty whole has no Content-Range: ignored, 200.
+    {"empty_file_suffix", "bytes=-5", 0, O::Ignore, {}},
+    {"empty_file_suffix_among_others", "bytes=0-0,-5", 0, O::Ignore, {}},
+    {"empty_file_zero_suffix", "bytes=-0", 0, O::Unsatisfiable, {}},
     {"empty_file_still_checks_syntax", "bytes=5-3", 0, O::Ignore, {}},
 };
 
