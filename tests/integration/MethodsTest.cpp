@@ -57,5 +57,16 @@ TEST_F(Methods, Http30RequestLineIs505) {
     EXPECT_EQ(r.status, 505) << r.head;
 }
 
+TEST_F(Methods, Http12IsServedAs11) {
+    // RFC 9110 §2.5: a later minor version of HTTP/1 is handled as 1.1.
+    HttpClient c = connect();
+    for (int i = 0; i < 2; ++i) {  // and kept alive, as 1.1 is
+        const HttpResponse r = c.request(make_request("GET", "/a.txt", "", "HTTP/1.2"));
+        ASSERT_TRUE(well_framed(r)) << "request " << i;
+        EXPECT_EQ(r.status, 200) << r.head;
+        EXPECT_EQ(r.head.rfind("HTTP/1.1 200", 0), 0u) << r.head;
+    }
+}
+
 }  // namespace
 }  // namespace tpserve::integration

@@ -96,6 +96,10 @@ struct RequestParser::Impl {
 
     void reset() {
         llhttp_init(&parser, HTTP_REQUEST, &settings);
+        // Any one-digit "HTTP/d.d" reaches on_version_complete, which answers
+        // 505 for a major other than 1 and takes 1.2..1.9 as 1.1 (RFC 9110
+        // §2.5); llhttp 8.1 would refuse 1.2 with a 400 (llhttp_reset keeps it).
+        parser.lenient_flags |= LENIENT_VERSION;
         parser.data = this;
         fed = msg_start = 0;
         status = 0;
@@ -248,7 +252,7 @@ struct RequestParser::Impl {
         }
         request.method = map_method(parser.method);
         request.version_major = parser.http_major;
-        request.version_minor = parser.http_minor;
+        request.version_minor = std::min<std::uint8_t>(parser.http_minor, 1);
         // llhttp 8.1 accepts a bare CR (followed by any byte) as a line end
         // inside chunked framing, where a stricter proxy in front would see
         // other message boundaries: after a chunked body nothing on this

@@ -263,11 +263,12 @@ struct VersionCase {
 
 TEST(RequestParser, VersionTable) {
     const VersionCase cases[] = {
-        {"GET / HTTP/1.1", 0},   {"GET / HTTP/1.0", 0},    {"GET / HTTP/2.0", 505},
-        {"GET / HTTP/3.0", 505}, {"GET / HTTP/0.9", 505},  {"GET / HTTP/2.1", 505},
-        {"GET / HTTP/1.2", 400}, {"GET / HTTP/11.1", 400}, {"GET / HTTP/1", 400},
-        {"GET / http/1.1", 400}, {"GET / HTTP/1.1 ", 400}, {"GET /", 400},
-        {"GET / HTTX/1.1", 400}, {"PRI * HTTP/2.0", 505},
+        {"GET / HTTP/1.1", 0},    {"GET / HTTP/1.0", 0},    {"GET / HTTP/2.0", 505},
+        {"GET / HTTP/3.0", 505},  {"GET / HTTP/0.9", 505},  {"GET / HTTP/2.1", 505},
+        {"GET / HTTP/1.2", 0},    {"GET / HTTP/1.9", 0},    {"GET / HTTP/9.9", 505},
+        {"GET / HTTP/11.1", 400}, {"GET / HTTP/1", 400},    {"GET / HTTP/1.a", 400},
+        {"GET / http/1.1", 400},  {"GET / HTTP/1.1 ", 400}, {"GET /", 400},
+        {"GET / HTTX/1.1", 400},  {"PRI * HTTP/2.0", 505},
     };
     for (const auto& vc : cases) {
         const std::string req = std::string(vc.line) + "\r\n\r\n";
@@ -279,6 +280,17 @@ TEST(RequestParser, VersionTable) {
             EXPECT_EQ(out.requests.size(), vc.status == 0 ? 1u : 0u);
         }
     }
+}
+
+TEST(RequestParser, ALaterMinorVersionIsHandledAs11) {
+    // RFC 9110 §2.5: a higher minor version of HTTP/1 is processed as 1.1,
+    // with 1.1's rules (persistent by default, Host required).
+    Conn c;
+    const Outcome out = c.run("GET / HTTP/1.2\r\nHost: h\r\n\r\n", 1000);
+    ASSERT_EQ(out.requests.size(), 1u);
+    EXPECT_EQ(out.requests[0].major, 1);
+    EXPECT_EQ(out.requests[0].minor, 1);
+    EXPECT_TRUE(out.requests[0].keep_alive);
 }
 
 TEST(RequestParser, Http09RequestIsRejectedWithoutWaitingForHeaders) {
