@@ -19,6 +19,19 @@ TEST_F(Methods, WriteMethodsOnAFileAre405WithAllow) {
     }
 }
 
+TEST_F(Methods, ConnectIs405AndTheConnectionGoesOn) {
+    // Authority-form ("host:port") is CONNECT's own target form (RFC 9112 §3.2.3).
+    HttpClient c = connect();
+    const HttpResponse r = c.request(make_request("CONNECT", "example.com:443"));
+    ASSERT_TRUE(well_framed(r));
+    EXPECT_EQ(r.status, 405) << r.head;
+    EXPECT_EQ(r.header("Allow").value_or("<none>"), "GET, HEAD, OPTIONS");
+    EXPECT_NE(r.header("Connection").value_or(""), "close");
+    const HttpResponse next = c.request(make_request("GET", "/a.txt"));
+    ASSERT_TRUE(well_framed(next));
+    EXPECT_EQ(next.status, 200);
+}
+
 TEST_F(Methods, PostWithABodyIs405AndTheConnectionGoesOn) {
     HttpClient c = connect();
     const HttpResponse r =

@@ -126,8 +126,10 @@ ResponseInfo StaticHandler::respond(const http::Request& request, bool keep_aliv
     const bool bad_authority = absolute && (authority.empty() || authority.front() == ':' ||
                                             !http::is_valid_host(authority));
     // Asterisk-form is "*" exactly (RFC 9112 §3.2.4); any other target that is
-    // not absolute-form must be origin-form, starting with '/'.
-    const bool bad_target = target != "*" && !target.empty() && target.front() != '/';
+    // not absolute-form must be origin-form, starting with '/' — but for
+    // CONNECT, whose authority-form ("host:443") gets its 405 below.
+    const bool bad_target = request.method != http::Method::Connect && target != "*" &&
+                            !target.empty() && target.front() != '/';
     if (bad_host || bad_authority || bad_target) {
         x.reply.keep_alive = false;
         return send_error(x, 400);
