@@ -112,11 +112,15 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
     }
     const std::string_view etag = validator_text->etag();
     // RFC 9110 §8.8.2.1: a modification time later than now is sent as the
-    // response's Date, never as a date in the future.
-    const std::string_view last_modified = sent.info.mtime_sec > time::TurnClock::unix_seconds()
-                                               ? dates_.now()
-                                               : validator_text->last_modified();
-    const Validators validators{etag, sent.info.mtime_sec, true};
+    // response's Date, never as a date in the future; If-Modified-Since and
+    // If-Unmodified-Since then compare with that date, the one the client
+    // has. As a date it is weak (§8.8.2.2: not a second before Date), so it
+    // never satisfies an If-Range.
+    const std::int64_t now_seconds = time::TurnClock::unix_seconds();
+    const bool future = sent.info.mtime_sec > now_seconds;
+    const std::string_view last_modified = future ? dates_.now() : validator_text->last_modified();
+    const Validators validators{etag, future ? now_seconds : sent.info.mtime_sec, true};
+    const Validators range_validators{etag, sent.info.mtime_sec, !future};
     const bool get = x.request.method == http::Method::Get;
     switch (evaluate_preconditions(x.request, validators, true)) {
         case Precondition::NotModified:
@@ -130,7 +134,7 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
     const std::uint64_t size = sent.info.size;
     http::RangeSet ranges;
     const std::string_view range_field = get ? single_range_field(x.request) : std::string_view{};
-    if (!range_field.empty() && if_range_allows(x.request, validators)) {
+    if (!range_field.empty() && if_range_allows(x.request, range_validators)) {
         ranges = http::parse_byte_ranges(range_field, size, config_.limits.max_ranges);
     }
     if (ranges.outcome == http::RangeOutcome::Unsatisfiable) {

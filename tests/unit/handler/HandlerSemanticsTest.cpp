@@ -687,6 +687,17 @@ TEST_F(HandlerSemanticsTest, AFutureModificationTimeIsSentAsTheDate) {
     const Result not_modified = get("/future.txt", {{"If-None-Match", etag}});
     EXPECT_EQ(not_modified.info.status, 304);
     EXPECT_EQ(not_modified.field("Last-Modified"), not_modified.field("Date"));
+    // The date the client was given works in the date conditionals...
+    // (Until the mtime is reached that date moves with the clock: within the
+    // same second it is unchanged, a second later it is a newer date.)
+    const std::string sent = full.field("Last-Modified");
+    const Result since = get("/future.txt", {{"If-Modified-Since", sent}});
+    EXPECT_EQ(since.info.status, since.field("Date") == sent ? 304 : 200);
+    const Result unmodified = get("/future.txt", {{"If-Unmodified-Since", sent}});
+    EXPECT_EQ(unmodified.info.status, unmodified.field("Date") == sent ? 200 : 412);
+    // ...but is weak, so it never makes a range conditional on it succeed.
+    EXPECT_EQ(get("/future.txt", {{"Range", "bytes=0-1"}, {"If-Range", sent}}).info.status, 200);
+    EXPECT_EQ(get("/future.txt", {{"Range", "bytes=0-1"}, {"If-Range", etag}}).info.status, 206);
     EXPECT_EQ(get("/a.txt").field("Last-Modified"), kLastModified);  // a past time stays
 }
 
