@@ -62,11 +62,21 @@ build_targets() {
 }
 
 if [ "$kind" = release ] && [ "${TPSERVE_PGO:-1}" != 0 ]; then
-  # The profile belongs to the sources it was taken from: a change to any of
-  # them takes a new one, so GCC never reads a profile of other code.
+  # The profile belongs to the code it was taken from: a change to our
+  # sources, to llhttp's (compiled in) or to the compiler takes a new one.
+  # (A system header that changes under it only costs that function its
+  # profile: CMakeLists.txt keeps the mismatch a warning.)
   profile="$build/pgo"
-  signature=$(cd "$root" && find server perf/pgo cmake CMakeLists.txt -type f -print0 |
-    LC_ALL=C sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)
+  signature=$(
+    {
+      (cd "$root" && find server perf/pgo cmake CMakeLists.txt -type f -print0 |
+        LC_ALL=C sort -z | xargs -0 sha1sum)
+      find /usr/share/llhttp /usr/share/include/llhttp -type f -print0 2>/dev/null |
+        LC_ALL=C sort -z | xargs -0 -r sha1sum || true
+      "${CXX:-c++}" --version 2>&1 | head -1 || true
+      "${CC:-cc}" --version 2>&1 | head -1 || true
+    } | sha1sum | cut -d' ' -f1
+  )
   use=-DTPSERVE_PGO=use
   if [ "$(cat "$profile/signature" 2>/dev/null)" != "$signature" ]; then
     [ -t 1 ] && echo "build.sh: training the profile-guided build (instrumented server, perf/pgo/train.sh)"

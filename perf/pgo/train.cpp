@@ -1,4 +1,4 @@
-// The training client of the profile-guided release build (perf/pgo/pgo.sh):
+// The training client of the profile-guided release build (perf/pgo/train.sh):
 // drives an instrumented tpserve over loopback with the requests a static
 // server spends its time on, so the profile GCC reads back weighs the hot
 // path as production would. Mostly small keep-alive GETs answered from the
@@ -7,7 +7,7 @@
 // requests of a round sent before any answer is read, so the server sees
 // batches. Not a benchmark and not a test: it only checks that each answer
 // is framed as expected, and exits 1 at the first that is not.
-//   pgo-train PORT SECONDS
+//   tpserve_pgo_train PORT SECONDS
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
     const long long port = argc == 3 ? number(argv[1]) : -1;
     const long long seconds = argc == 3 ? number(argv[2]) : -1;
     if (port <= 0 || port > 65535 || seconds < 0) {
-        (void)std::fprintf(stderr, "usage: pgo-train PORT SECONDS\n");
+        (void)std::fprintf(stderr, "usage: tpserve_pgo_train PORT SECONDS\n");
         return 2;
     }
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);

@@ -31,6 +31,7 @@ printf '<!doctype html><title>pgo</title>\n' >"$root/index.html"
 trained=0
 for engine in io_uring epoll; do
   log="$work/$engine.log"
+  : >"$log"
   "$tpserve" --root "$root" --listen 127.0.0.1:0 --workers 2 --access-log off \
     --io-backend "$engine" 2>"$log" >/dev/null &
   server=$!
@@ -43,17 +44,25 @@ for engine in io_uring epoll; do
   done
   if [ -z "$port" ]; then
     echo "pgo: no training with $engine here (tpserve: $(tail -1 "$log"))" >&2
+    kill -TERM "$server" 2>/dev/null || true
     wait "$server" 2>/dev/null || true
     server=
     continue
   fi
-  "$train" "$port" "$seconds" >/dev/null || echo "pgo: the training client failed ($engine)" >&2
-  kill -TERM "$server"
-  if wait "$server"; then
-    trained=$((trained + 1))
-  else
-    echo "pgo: tpserve ($engine) did not exit cleanly: $(tail -1 "$log")" >&2
-  fi
+  # An engine counts only when the client got every answer it expected and
+  # the server then exited normally (which is when it writes its profile).
+  client=0
+  "$train" "$port" "$seconds" >/dev/null || client=$?
+  kill -TERM "$server" 2>/dev/null || true
+  status=0
+  wait "$server" || status=$?
   server=
+  if [ "$client" -ne 0 ]; then
+    echo "pgo: the training client failed against tpserve ($engine)" >&2
+  elif [ "$status" -ne 0 ]; then
+    echo "pgo: tpserve ($engine) did not exit cleanly: $(tail -1 "$log")" >&2
+  else
+    trained=$((trained + 1))
+  fi
 done
 [ "$trained" -gt 0 ]
