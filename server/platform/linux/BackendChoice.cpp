@@ -7,7 +7,7 @@ namespace tpserve::platform {
 
 namespace {
 
-// The refusals seen in the field (see shared/reference/platform-facts.md §2):
+// The refusals seen in the field (docs/io_uring-availability.md):
 // EPERM from Docker >= 25 / containerd >= 2 seccomp and from the
 // io_uring_disabled sysctl, ENOSYS from Podman/CRI-O/gVisor and old kernels,
 // ENOMEM from a locked-memory limit, EINVAL from kernels without our setup flags.

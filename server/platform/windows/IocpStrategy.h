@@ -12,7 +12,7 @@
 // `off` closes it and the pool gets a fresh socket; `auto` = on only where
 // TransmitPackets and DisconnectEx exist and not under Wine (Wine ignores the
 // TF_ flags, so no FIN is sent, and recycled sockets fail with WSAESHUTDOWN:
-// shared/reference/platform-facts.md §1.2). Pure; thread-safe.
+// docs/wine.md). Pure; thread-safe.
 #include <cstdint>
 #include <string>
 

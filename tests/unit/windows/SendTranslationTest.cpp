@@ -1,6 +1,9 @@
 // The plan → TransmitPackets / TransmitFile / WSASend translation, for every
-// plan shape of DESIGN.md §1. Pure functions: no sockets, so they run under
-// Wine although Wine has no TransmitPackets.
+// shape a response's plan takes: headers alone; headers + a cached body;
+// headers + a file range (200 or a single 206); multipart/byteranges (part
+// headers between file ranges); pipelined responses back to back. Pure
+// functions: no sockets, so they run under Wine although Wine has no
+// TransmitPackets (docs/wine.md).
 #include "platform/windows/SendTranslation.h"
 
 #include <gtest/gtest.h>
