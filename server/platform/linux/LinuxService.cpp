@@ -19,8 +19,8 @@ void notify(std::string_view state) {
 
 int service_command(std::string_view, const ServiceSettings&, const std::function<int()>&) {
     (void)std::fputs(
-        "tpserve: --service is for Windows; on Linux use systemd (see README: a unit with "
-        "Type=notify running tpserve --config FILE)\n",
+        "tpserve: --service is for Windows; on Linux use systemd (see docs/operations.md: "
+        "a unit with Type=notify running tpserve --config FILE)\n",
         stderr);
     return 2;
 }
