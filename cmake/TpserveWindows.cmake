@@ -1,6 +1,7 @@
 # The Windows platform, included from CMakeLists.txt when WIN32 (MinGW-w64
-# cross build, cmake/mingw-w64-x86_64.cmake). Defines tpserve_platform from
-# server/platform/windows/*.cpp once that directory has sources.
+# cross build, cmake/mingw-w64-x86_64.cmake, or MSVC via CMakePresets.json).
+# Defines tpserve_platform from server/platform/windows/*.cpp: the IOCP
+# backend and everything else platform/Platform.h asks of the OS.
 
 # Cross-built test executables run under Wine, for gtest discovery and for
 # ctest, through wine-test.sh (a launch Wine fails silently is run again) and
@@ -29,17 +30,8 @@ endif()
 
 file(GLOB TPSERVE_PLATFORM_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/server/platform/windows/*.cpp)
-if(TPSERVE_PLATFORM_SOURCES)
-  add_library(tpserve_platform STATIC ${TPSERVE_PLATFORM_SOURCES})
-  target_include_directories(tpserve_platform PUBLIC ${CMAKE_SOURCE_DIR}/server)
-  target_compile_options(tpserve_platform PRIVATE ${TPSERVE_WARNINGS})
-  # mswsock: AcceptEx, TransmitFile (TransmitPackets is resolved at run time).
-  target_link_libraries(tpserve_platform PUBLIC tpserve_core ws2_32 mswsock)
-endif()
-
-# The server executable needs the whole of platform/Platform.h, which the
-# Windows platform implements in WindowsPlatform.cpp once the IOCP proactor
-# exists; until then only the libraries and their unit tests are built.
-if(EXISTS ${CMAKE_SOURCE_DIR}/server/platform/windows/WindowsPlatform.cpp)
-  set(TPSERVE_HAS_SERVER ON)
-endif()
+add_library(tpserve_platform STATIC ${TPSERVE_PLATFORM_SOURCES})
+target_include_directories(tpserve_platform PUBLIC ${CMAKE_SOURCE_DIR}/server)
+target_compile_options(tpserve_platform PRIVATE ${TPSERVE_WARNINGS})
+# mswsock: AcceptEx, TransmitFile (TransmitPackets is resolved at run time).
+target_link_libraries(tpserve_platform PUBLIC tpserve_core ws2_32 mswsock)
