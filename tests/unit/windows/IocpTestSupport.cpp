@@ -224,13 +224,4 @@ std::string read_to_eof(SOCKET socket, std::size_t limit) {
     return out;
 }
 
-bool wait_until(const std::function<bool()>& predicate, std::chrono::milliseconds limit) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        if (predicate()) return true;
-        std::this_thread::sleep_for(5ms);
-    }
-    return predicate();
-}
-
 }  // namespace tpserve::platform::test

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "TestDir.h"
+#include "WaitUntil.h"
 #include "conn/Proactor.h"
 #include "plan/TransmitPlan.h"
 #include "platform/windows/ExtensionFunctions.h"
@@ -132,6 +133,7 @@ UniqueSocket connect_to(std::uint16_t port, const char* host = "127.0.0.1");
 void send_all(SOCKET socket, std::string_view text);
 std::string read_exact(SOCKET socket, std::size_t n);
 std::string read_to_eof(SOCKET socket, std::size_t limit = 64u << 20);
-bool wait_until(const std::function<bool()>& predicate, std::chrono::milliseconds limit = 5000ms);
+// Polls a condition, bounded (tests/support/WaitUntil.h).
+using ::tpserve::support::wait_until;
 
 }  // namespace tpserve::platform::test
