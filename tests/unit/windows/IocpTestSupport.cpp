@@ -105,6 +105,7 @@ void TestSink::on_completion(const conn::Completion& completion) {
             break;
     }
     if (hook) hook(*this, completion);
+    ++handled;
 }
 
 void TestSink::on_stop() {

@@ -83,6 +83,9 @@ public:
     // Hook run after every recorded completion (on the worker thread).
     std::function<void(TestSink&, const conn::Completion&)> hook;
     std::atomic<int> stops{0};
+    // Completions whose handling has returned: what it started is posted
+    // (IOCP posts each operation in the call that asks for it).
+    std::atomic<std::size_t> handled{0};
 
     conn::Proactor* proactor = nullptr;
     struct Conn {
