@@ -1,9 +1,10 @@
 #pragma once
 // Sets the time the code under test reads on this thread, instead of
-// sleeping past a validity or a deadline. Code that reads
-// time::TurnClock::now() (the file cache, the proactors' deadlines) sees the
-// time of the current turn while one is open; this opens one on the calling
-// thread and moves its time by hand. Other threads keep the real clock.
+// sleeping past a validity. Code that reads time::TurnClock::now() (the file
+// cache) sees the time of the current turn while one is open; this opens one
+// on the calling thread and moves its time by hand. Other threads keep the
+// real clock. It reaches into time::detail::turn_state, which exists for
+// exactly one turn per thread: no change to server/ was needed.
 #include <chrono>
 
 #include "time/TurnClock.h"

@@ -12,7 +12,7 @@ inline constexpr const char* kSecret = "TOP-SECRET-outside-the-root\n";
 
 class ConfinementTree {
 public:
-    ConfinementTree();  // builds the tree; fails the current test on error
+    ConfinementTree();  // builds the tree; throws (the test fails) on error
 
     [[nodiscard]] std::string base() const { return tree_.path().string(); }
     [[nodiscard]] std::string root() const { return base() + "/root"; }
