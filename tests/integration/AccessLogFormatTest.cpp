@@ -6,13 +6,17 @@
 #include <sstream>
 
 #include "ConfigYaml.h"
-#include "MiniJson.h"
+#include "Json.h"
 #include "ServerFixture.h"
 #include "TestData.h"
 #include "TestEnv.h"
 
 namespace tpserve::integration {
 namespace {
+
+using support::JsonParse;
+using support::JsonValue;
+using support::parse_json;
 
 constexpr const char* kW3cFields =
     "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "

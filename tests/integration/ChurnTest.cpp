@@ -3,10 +3,16 @@
 // recycled) and replaced in the AcceptEx pool; everywhere it must lose
 // nothing and leak nothing.
 #include <dirent.h>
+#include <unistd.h>
 
+#include <array>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "ServerFixture.h"
+#include "WaitUntil.h"
 
 namespace tpserve::integration {
 namespace {
@@ -20,6 +26,46 @@ int open_descriptors(pid_t pid) {
     int count = 0;
     while (const dirent* entry = ::readdir(dir)) {
         if (entry->d_name[0] != '.') ++count;
+    }
+    ::closedir(dir);
+    return count;
+}
+
+// The inodes of TCP sockets that are neither listening nor closed, from the
+// process's network namespace (/proc/PID/net/tcp and tcp6).
+std::set<std::string> connection_inodes(pid_t pid) {
+    std::set<std::string> inodes;
+    for (const char* table : {"tcp", "tcp6"}) {
+        std::ifstream in("/proc/" + std::to_string(pid) + "/net/" + table);
+        std::string line;
+        std::getline(in, line);  // the header
+        while (std::getline(in, line)) {
+            // sl local remote st tx:rx tr:when retrnsmt uid timeout inode
+            std::istringstream fields(line);
+            std::array<std::string, 10> f;
+            for (std::string& field : f)
+                fields >> field;
+            if (f[3] != "0A") inodes.insert(f[9]);  // 0A: LISTEN
+        }
+    }
+    return inodes;
+}
+
+// TCP connections the server process still holds (lingering closes included).
+int open_connections(pid_t pid) {
+    const std::set<std::string> connections = connection_inodes(pid);
+    const std::string path = "/proc/" + std::to_string(pid) + "/fd";
+    DIR* dir = ::opendir(path.c_str());
+    if (dir == nullptr) return -1;
+    int count = 0;
+    while (const dirent* entry = ::readdir(dir)) {
+        std::array<char, 64> target{};
+        const std::string fd = path + "/" + entry->d_name;
+        const ssize_t n = ::readlink(fd.c_str(), target.data(), target.size() - 1);
+        const std::string link(target.data(), n > 0 ? static_cast<std::size_t>(n) : 0);
+        // "socket:[INODE]"
+        if (link.rfind("socket:[", 0) == 0 && connections.count(link.substr(8, link.size() - 9)))
+            ++count;
     }
     ::closedir(dir);
     return count;
@@ -53,18 +99,22 @@ TEST_F(Churn, AThousandCloseRequestsLoseNothingAndLeakNothing) {
     // Warm up first, so lazily created pools and threads are counted in "before".
     for (int i = 0; i < 50; ++i)
         ASSERT_TRUE(one_close_request(i));
-    std::this_thread::sleep_for(300ms);
+    // The warm-up's connections have ended (their lingering closes too):
+    // what the server holds now is its own.
+    support::wait_until([&] { return open_connections(server.pid()) <= 0; }, 5s, 20ms);
     const int before = open_descriptors(server.pid());
     int ok = 0;
     for (int i = 0; i < 1000; ++i)
         ok += one_close_request(i) ? 1 : 0;
     EXPECT_EQ(ok, 1000);
     // Lingering closes end within ~2 s of the client's close; give them time.
-    int after = open_descriptors(server.pid());
-    for (int wait = 0; wait < 40 && after > before; ++wait) {
-        std::this_thread::sleep_for(100ms);
-        after = open_descriptors(server.pid());
-    }
+    int after = -1;
+    support::wait_until(
+        [&] {
+            after = open_descriptors(server.pid());
+            return after <= before;
+        },
+        4s, 100ms);
     if (before >= 0) {
         EXPECT_LE(after, before) << "descriptors grew from " << before << " to " << after
                                  << " over 1,000 close requests";

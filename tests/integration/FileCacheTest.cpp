@@ -10,6 +10,7 @@
 
 #include "ServerFixture.h"
 #include "TestEnv.h"
+#include "WaitUntil.h"
 
 namespace tpserve::integration {
 namespace {
@@ -31,14 +32,15 @@ protected:
     // GETs `path` until its body is `expected` (at most `patience`).
     bool served_within(const std::string& path, const std::string& expected,
                        std::chrono::milliseconds patience) {
-        const auto until = std::chrono::steady_clock::now() + patience;
-        for (;;) {
-            const HttpResponse response = get(path);
-            if (!well_framed(response)) return false;
-            if (response.status == 200 && response.body == expected) return true;
-            if (std::chrono::steady_clock::now() > until) return false;
-            std::this_thread::sleep_for(20ms);
-        }
+        bool framed = true;
+        const bool served = support::wait_until(
+            [&] {
+                const HttpResponse response = get(path);
+                framed = well_framed(response);
+                return !framed || (response.status == 200 && response.body == expected);
+            },
+            patience, 20ms);
+        return served && framed;
     }
 };
 
@@ -90,12 +92,13 @@ TEST_F(FileCache, WatchedChangesAreServedAtOnce) {
         EXPECT_TRUE(served_within("/docs/new.html", "new\n", 3s));
     }
     std::filesystem::remove(std::filesystem::path(site.root) / "c.txt");
-    const auto until = std::chrono::steady_clock::now() + 3s;
     int status = 200;
-    while (status != 404 && std::chrono::steady_clock::now() < until) {
-        status = get("/c.txt").status;
-        if (status != 404) std::this_thread::sleep_for(20ms);
-    }
+    support::wait_until(
+        [&] {
+            status = get("/c.txt").status;
+            return status == 404;
+        },
+        3s, 20ms);
     EXPECT_EQ(status, 404);
 }
 

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include "ServerFixture.h"
 #include "TestData.h"
+#include "WaitUntil.h"
 
 namespace tpserve::integration {
 namespace {
@@ -70,7 +72,15 @@ TEST_F(LargeFile, SigtermDrainsAnInFlightResponse) {
     ASSERT_FALSE(received.empty()) << "nothing arrived in 0.5 s";
     ASSERT_LT(received.size(), kBigSize / 2) << "the reader was not slow enough to test a drain";
     server.signal(ServerProcess::stop_signal());
-    std::this_thread::sleep_for(300ms);
+    // Stopping closes the listeners: wait for a refused connection (judged
+    // below either way), not a fixed time.
+    support::wait_until(
+        [&] {
+            HttpClient probe;
+            return !probe.connect(server.host(), server.port(), 2s) &&
+                   probe.connect_errno() == ECONNREFUSED;
+        },
+        10s, 20ms);
 
     // New connections are refused (listener closed) or closed without an answer.
     HttpClient late;

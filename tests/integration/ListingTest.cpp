@@ -3,13 +3,17 @@
 // sorted directories first, hidden entries never listed unless served.
 #include <algorithm>
 
-#include "MiniJson.h"
+#include "Json.h"
 #include "ServerFixture.h"
 #include "TestData.h"
 #include "TestEnv.h"
 
 namespace tpserve::integration {
 namespace {
+
+using support::JsonParse;
+using support::JsonValue;
+using support::parse_json;
 
 constexpr std::time_t kMtime = 1690000000;
 

@@ -9,6 +9,7 @@
 #include "ServerFixture.h"
 #include "TestData.h"
 #include "TestEnv.h"
+#include "WaitUntil.h"
 
 namespace tpserve::integration {
 namespace {
@@ -318,7 +319,8 @@ TEST_F(Ranges, ResumeAfterTheFileChangedGetsTheWholeNewFile) {
     const std::string fresh = random_bytes(kSize + 1234, 4242);
     site.add("data.bin", fresh);
     tree.set_mtime("www/data.bin", kMtime + 100);
-    ASSERT_TRUE(eventually([&] { return get("/data.bin").header("ETag") != old_etag; }))
+    ASSERT_TRUE(
+        support::wait_until([&] { return get("/data.bin").header("ETag") != old_etag; }, 5s, 50ms))
         << "the server never noticed the file changed";
 
     for (const std::string& validator : {old_etag, old_date}) {

@@ -14,7 +14,7 @@ namespace {
 
 // The scripts live beside this file in the source tree.
 std::filesystem::path script(const std::string& name) {
-    return std::filesystem::path(__FILE__).parent_path() / "real_clients" / name;
+    return std::filesystem::path(TPSERVE_INTEGRATION_DIR) / "real_clients" / name;
 }
 
 std::string shell_quote(const std::string& s) {

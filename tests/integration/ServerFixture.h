@@ -16,6 +16,8 @@
 
 namespace tpserve::integration {
 
+using support::TempTree;
+
 class ServerFixture : public ::testing::Test {
 protected:
     ServerFixture() : site(tree) {}

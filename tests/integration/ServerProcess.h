@@ -62,7 +62,9 @@ public:
     // Starts `prefix --root R --listen L --workers N --access-log off
     // --log-level info [--config F] extra... server_args...` and waits for the
     // "listening on http://HOST:PORT/" line on stderr. On failure the message
-    // carries the command line and everything the child printed.
+    // carries the command line and everything the child printed. A launch
+    // that exits non-zero before printing anything of its own (Wine failing
+    // to start the program) is tried once more.
     testing::AssertionResult start(const ServerOptions& options);
 
     // Runs prefix + args + server_args to completion (bounded; killed on timeout).
@@ -86,6 +88,12 @@ public:
     testing::AssertionResult stop(std::chrono::milliseconds timeout = 15s);
 
 private:
+    testing::AssertionResult start_once(const std::vector<std::string>& argv,
+                                        std::chrono::milliseconds startup_timeout);
+    // The child exited non-zero having printed nothing of its own: nothing
+    // on stdout, on stderr only Wine's own "wine..." lines.
+    bool launch_failed();
+    void reset();  // forgets a child that has exited, to spawn another
     void spawn(const std::vector<std::string>& argv);
     void drain_loop(int out_fd, int err_fd);
     void wait_drained(std::chrono::milliseconds timeout);

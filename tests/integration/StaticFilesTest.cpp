@@ -4,6 +4,7 @@
 
 #include "ServerFixture.h"
 #include "TestData.h"
+#include "WaitUntil.h"
 
 namespace tpserve::integration {
 namespace {
@@ -80,12 +81,12 @@ TEST_F(StaticFiles, EtagChangesWhenTheFileChanges) {
     tree.set_mtime("www/c.txt", old_mtime - 5);
     // A file cache may revalidate lazily; allow it a few seconds, no more.
     HttpResponse after;
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    do {
-        after = get("/c.txt");
-        if (after.body == new_body) break;
-        std::this_thread::sleep_for(100ms);
-    } while (std::chrono::steady_clock::now() < deadline);
+    support::wait_until(
+        [&] {
+            after = get("/c.txt");
+            return after.body == new_body;
+        },
+        5s, 100ms);
     expect_file_response(after, "/c.txt");
     EXPECT_NE(after.header("ETag"), before.header("ETag"));
     EXPECT_NE(after.header("Last-Modified"), before.header("Last-Modified"));

@@ -1,5 +1,5 @@
 #pragma once
-// What the suite needs to know about where it runs, and small waits.
+// What the suite needs to know about where it runs.
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -15,11 +15,6 @@ bool server_is_windows();
 
 // An executable found on PATH, or nullopt.
 std::optional<std::filesystem::path> find_on_path(const std::string& name);
-
-// Calls `done` until it returns true or `timeout` passes (every 50 ms);
-// returns its last answer. For state the server sees lazily (file caches).
-bool eventually(const std::function<bool()>& done,
-                std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 // The whole file, or nullopt if it cannot be read.
 std::optional<std::string> read_whole_file(const std::filesystem::path& p);

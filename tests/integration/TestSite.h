@@ -17,6 +17,8 @@
 
 namespace tpserve::integration {
 
+using support::TempTree;
+
 struct TestSite {
     explicit TestSite(TempTree& tree);
 

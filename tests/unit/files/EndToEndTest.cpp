@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "TempTree.h"
+#include "ConfinementTree.h"
 #include "files/PathResolver.h"
 #include "platform/linux/LinuxFileSystem.h"
 
@@ -84,7 +84,7 @@ class EndToEnd : public ::testing::TestWithParam<std::tuple<SymlinkPolicy, Backe
 
 TEST_P(EndToEnd, HostileTargetsNeverLeaveTheRoot) {
     const auto [policy, backend, serve_hidden] = GetParam();
-    test::TempTree tree;
+    test::ConfinementTree tree;
     std::string error;
     const auto fs = LinuxFileSystem::open_root(tree.root(), policy, error, backend);
     ASSERT_NE(fs, nullptr) << error;

@@ -2,8 +2,9 @@
 // and when the bytes are read again.
 #include <gtest/gtest.h>
 
+#include "TestClock.h"
+
 #include <string>
-#include <thread>
 
 #include "CountingFileSystem.h"
 #include "files/FileCache.h"
@@ -82,11 +83,12 @@ TEST(FileCacheBytes, EvictionGivesTheBudgetBack) {
 }
 
 TEST(FileCacheBytes, RevalidatingAnUnchangedFileKeepsItsBytes) {
+    support::TestClock clock;  // the cache reads this thread's turn time
     CountingFileSystem inner;
     inner.set("a.txt", 500);
     const FileCache cache(inner, settings(5ms, 4096, 1 << 20));
     const OpenResult first = cache.open("a.txt");
-    std::this_thread::sleep_for(20ms);
+    clock.advance(20ms);
     const OpenResult again = cache.open("a.txt");
     EXPECT_EQ(inner.opens, 2) << "revalidated";
     EXPECT_EQ(inner.reads, 1) << "same inode, size and mtime: not read again";
@@ -95,12 +97,13 @@ TEST(FileCacheBytes, RevalidatingAnUnchangedFileKeepsItsBytes) {
 }
 
 TEST(FileCacheBytes, AChangedFileIsReadAgainAndTheOldBytesLeaveTheBudget) {
+    support::TestClock clock;  // the cache reads this thread's turn time
     CountingFileSystem inner;
     inner.set("a.txt", 500);
     const FileCache cache(inner, settings(5ms, 4096, 1 << 20));
     const OpenResult first = cache.open("a.txt");
     inner.set("a.txt", 300, OpenError::None, 1'700'000'001);
-    std::this_thread::sleep_for(20ms);
+    clock.advance(20ms);
     const OpenResult changed = cache.open("a.txt");
     EXPECT_EQ(inner.reads, 2);
     ASSERT_TRUE(holds_content(changed));

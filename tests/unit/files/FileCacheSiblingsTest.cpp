@@ -2,10 +2,11 @@
 // by one by default and answered from the path's own entry by FileCache.
 #include <gtest/gtest.h>
 
+#include "TestClock.h"
+
 #include <array>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "CountingFileSystem.h"
 #include "files/FileCache.h"
@@ -81,6 +82,7 @@ TEST(FileCacheSiblings, APathWithoutSiblingsIsAnsweredFromItsEntryToo) {
 }
 
 TEST(FileCacheSiblings, ASiblingThatGoesAwayLeavesTheBudget) {
+    support::TestClock clock;  // the cache reads this thread's turn time
     CountingFileSystem inner;
     inner.set("a.css", 100);
     inner.set("a.css.gz", 40);
@@ -91,7 +93,7 @@ TEST(FileCacheSiblings, ASiblingThatGoesAwayLeavesTheBudget) {
     ASSERT_TRUE(out[1].bytes);
     EXPECT_EQ(cache.counters().bytes_in_memory, 140u);
     inner.remove("a.css.gz");
-    std::this_thread::sleep_for(60ms);
+    clock.advance(60ms);
     (void)cache.open("a.css");
     cache.open_siblings("a.css", kBrGz, out);
     EXPECT_EQ(out[1].error, OpenError::NotFound);
@@ -115,6 +117,7 @@ TEST(FileCacheSiblings, AnotherSuffixListIsNotAnsweredFromTheFirst) {
 }
 
 TEST(FileCacheSiblings, SiblingsAreLookedUpAgainAfterTheValidity) {
+    support::TestClock clock;  // the cache reads this thread's turn time
     CountingFileSystem inner;
     inner.set("a.css", 100);
     const FileCache cache(inner, settings(20ms));
@@ -125,7 +128,7 @@ TEST(FileCacheSiblings, SiblingsAreLookedUpAgainAfterTheValidity) {
     inner.set("a.css.gz", 40);  // compressed after the first request
     cache.open_siblings("a.css", kBrGz, out);
     EXPECT_EQ(out[1].error, OpenError::NotFound) << "within the validity window";
-    std::this_thread::sleep_for(60ms);
+    clock.advance(60ms);
     cache.open_siblings("a.css", kBrGz, out);
     EXPECT_EQ(out[1].error, OpenError::None) << "after it";
 }

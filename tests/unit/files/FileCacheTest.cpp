@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "TestClock.h"
+
 #include <array>
 #include <atomic>
 #include <map>
@@ -62,12 +64,13 @@ TEST(FileCache, AnEntryCarriesItsValidatorsFormatted) {
 }
 
 TEST(FileCache, ValidatorsFollowTheFileWhenItIsReplaced) {
+    support::TestClock clock;  // the cache reads this thread's turn time
     CountingFileSystem inner;
     inner.set("a.txt", 10);
     const FileCache cache(inner, {20ms, 100});
     const std::string before(cache.open("a.txt").validators.etag());
     inner.set("a.txt", 11);
-    std::this_thread::sleep_for(30ms);
+    clock.advance(30ms);
     const OpenResult after = cache.open("a.txt");
     std::array<char, kMaxETagLength> etag{};
     const std::size_t etag_size = format_etag(after.info, etag);
@@ -94,13 +97,14 @@ TEST(FileCache, TransientErrorsAreNotCached) {
 }
 
 TEST(FileCache, AStaleEntryIsOpenedAgain) {
+    support::TestClock clock;  // the cache reads this thread's turn time
     CountingFileSystem inner;
     inner.set("a.txt", 10);
     const FileCache cache(inner, {20ms, 100});
     EXPECT_EQ(cache.open("a.txt").info.size, 10u);
     inner.set("a.txt", 99);  // replaced on disk
     EXPECT_EQ(cache.open("a.txt").info.size, 10u) << "within the validity window";
-    std::this_thread::sleep_for(60ms);
+    clock.advance(60ms);
     EXPECT_EQ(cache.open("a.txt").info.size, 99u) << "after it";
     EXPECT_EQ(inner.opens, 2);
 }

@@ -1,7 +1,10 @@
 #include "platform/linux/LinuxFileSystem.h"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -12,7 +15,7 @@
 #include <tuple>
 #include <vector>
 
-#include "TempTree.h"
+#include "ConfinementTree.h"
 
 namespace tpserve::platform {
 namespace {
@@ -20,9 +23,9 @@ namespace {
 using files::FileKind;
 using files::OpenError;
 using files::SymlinkPolicy;
+using files::test::ConfinementTree;
 using files::test::kSecret;
 using files::test::read_all;
-using files::test::TempTree;
 using Backend = LinuxFileSystem::Backend;
 
 enum class Expect { File, Dir, Secret, NotFound, Forbidden, Any };
@@ -111,7 +114,7 @@ protected:
         EXPECT_NE(fs, nullptr) << error;
         return fs;
     }
-    TempTree tree_;
+    ConfinementTree tree_;
 };
 
 TEST_P(LinuxFileSystemTest, PolicyTable) {
@@ -148,12 +151,50 @@ TEST_P(LinuxFileSystemTest, SpecialFilesAreForbidden) {
     }
 }
 
+// What an unprivileged child reports about opening noread.txt (its exit status).
+enum Unreadable : int { kForbidden = 0, kOtherError = 1, kServed = 2, kNoRoot = 3, kNoDrop = 4 };
+
+// Root reads mode-000 files, and CI runs as root: open the file in a child
+// that has dropped to `nobody` (which also drops every capability), as the
+// server runs in production.
+int open_unreadable_as_nobody(const std::string& root, SymlinkPolicy policy, Backend backend) {
+    const passwd* nobody = ::getpwnam("nobody");
+    const uid_t uid = nobody != nullptr ? nobody->pw_uid : 65534;
+    const gid_t gid = nobody != nullptr ? nobody->pw_gid : 65534;
+    const pid_t child = ::fork();
+    if (child == 0) {
+        if (::setgroups(0, nullptr) != 0 || ::setresgid(gid, gid, gid) != 0 ||
+            ::setresuid(uid, uid, uid) != 0) {
+            ::_exit(kNoDrop);
+        }
+        std::string error;
+        const auto fs = LinuxFileSystem::open_root(root, policy, error, backend);
+        if (fs == nullptr) ::_exit(kNoRoot);
+        const OpenError result = fs->open("noread.txt").error;
+        ::_exit(result == OpenError::Forbidden ? kForbidden
+                : result == OpenError::None    ? kServed
+                                               : kOtherError);
+    }
+    int status = 0;
+    if (child < 0 || ::waitpid(child, &status, 0) != child || !WIFEXITED(status)) return -1;
+    return WEXITSTATUS(status);
+}
+
 TEST_P(LinuxFileSystemTest, UnreadableFileIsForbidden) {
-    if (::geteuid() == 0) GTEST_SKIP() << "root reads mode-000 files";
     const auto [policy, backend] = GetParam();
-    const auto fs = open(policy, backend);
-    ASSERT_NE(fs, nullptr);
-    EXPECT_EQ(fs->open("noread.txt").error, OpenError::Forbidden);
+    if (::geteuid() != 0) {
+        const auto fs = open(policy, backend);
+        ASSERT_NE(fs, nullptr);
+        EXPECT_EQ(fs->open("noread.txt").error, OpenError::Forbidden);
+        return;
+    }
+    // nobody must reach the root: mkdtemp made the tree's base 0700.
+    ASSERT_EQ(::chmod(tree_.base().c_str(), 0755), 0);
+    const int result = open_unreadable_as_nobody(tree_.root(), policy, backend);
+    if (result == kNoDrop) GTEST_SKIP() << "cannot switch to nobody here (a user namespace?)";
+    EXPECT_NE(result, kServed) << "an unreadable file was opened";
+    EXPECT_NE(result, kNoRoot) << "nobody could not open the root";
+    EXPECT_EQ(result, kForbidden);
 }
 
 TEST_P(LinuxFileSystemTest, InfoMatchesStat) {
@@ -206,7 +247,7 @@ struct ListCase {
     char follow;
 };
 
-// The root of TempTree; link_proc is checked separately (openat2 refuses the
+// The root of ConfinementTree; link_proc is checked separately (openat2 refuses the
 // magic link even with Follow, the fallback follows it).
 const std::vector<ListCase> kRootListing = {
     {"index.html", 'F', 'F', 'F'},
@@ -352,7 +393,7 @@ TEST(LinuxFileSystemRoot, MissingRootFails) {
 }
 
 TEST(LinuxFileSystemRoot, FileAsRootFails) {
-    TempTree tree;
+    ConfinementTree tree;
     std::string error;
     EXPECT_EQ(
         LinuxFileSystem::open_root(tree.root() + "/index.html", SymlinkPolicy::WithinRoot, error),
@@ -363,7 +404,7 @@ TEST(LinuxFileSystemRoot, FileAsRootFails) {
 TEST(LinuxFileSystemRoot, RootThroughSymlinkWorks) {
     // A root that is itself a link (e.g. /srv/www -> /srv/releases/42) is fine:
     // "beneath" is judged from where it really is.
-    TempTree tree;
+    ConfinementTree tree;
     const std::string alias = tree.base() + "/alias";
     ASSERT_EQ(::symlink("root", alias.c_str()), 0);
     for (const Backend b : {Backend::Auto, Backend::Fallback}) {
@@ -376,7 +417,7 @@ TEST(LinuxFileSystemRoot, RootThroughSymlinkWorks) {
 }
 
 TEST(LinuxFileSystemRoot, OverlongPathIsNotFound) {
-    TempTree tree;
+    ConfinementTree tree;
     std::string error;
     const auto fs = LinuxFileSystem::open_root(tree.root(), SymlinkPolicy::WithinRoot, error);
     ASSERT_NE(fs, nullptr) << error;

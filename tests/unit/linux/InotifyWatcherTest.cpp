@@ -21,6 +21,9 @@
 #include "files/FileCache.h"
 #include "platform/linux/LinuxFileSystem.h"
 
+#include "TempTree.h"
+#include "WaitUntil.h"
+
 namespace tpserve::platform {
 namespace {
 
@@ -61,16 +64,11 @@ private:
 
 class InotifyWatcherTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        char pattern[] = "/tmp/tpserve-inotify.XXXXXX";
-        ASSERT_NE(::mkdtemp(pattern), nullptr);
-        root_ = pattern;
-    }
-    void TearDown() override { std::filesystem::remove_all(root_); }
     void write(const std::string& relative, const std::string& content) const {
         std::ofstream(root_ + "/" + relative, std::ios::binary | std::ios::trunc) << content;
     }
-    std::string root_;
+    support::TempTree tree_;
+    std::string root_ = tree_.path().string();
 };
 
 TEST_F(InotifyWatcherTest, AFileWrittenInTheRootIsNoticed) {
@@ -157,10 +155,12 @@ TEST_F(InotifyWatcherTest, ACacheBehindItServesAReplacedFileAtOnce) {
         std::rename((root_ + "/site/page.html.tmp").c_str(), (root_ + "/site/page.html").c_str()),
         0);
     std::uint64_t size = 0;
-    for (int i = 0; i < 500 && size != 9; ++i) {
-        size = cache.open("site/page.html").info.size;
-        if (size != 9) std::this_thread::sleep_for(10ms);
-    }
+    support::wait_until(
+        [&] {
+            size = cache.open("site/page.html").info.size;
+            return size == 9;
+        },
+        5s, 10ms);
     EXPECT_EQ(size, 9u);
     watcher.reset();  // before the cache it calls into
 }

@@ -158,11 +158,15 @@ TEST_P(ProactorContract, CloseWithReceiveInFlightCompletesOnceCancelled) {
     TPSERVE_START_OR_SKIP(server);
     UniqueFd a = connect_to(server.port);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
-    std::this_thread::sleep_for(20ms);  // the receive is surely armed
+    // The sink started the receive in the Accept's completion; once the
+    // worker sleeps in its wait again, that receive is submitted (armed).
+    ASSERT_TRUE(wait_until([&] { return server.worker_waits(); }));
     UniqueFd b = connect_to(server.port);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::Cancelled) >= 1; }));
     send_all(a.get(), "late bytes\r\n");  // to a closed socket: must not revive anything
-    std::this_thread::sleep_for(100ms);
+    // Loopback delivers during the send: whatever it woke is handled once
+    // the worker waits again.
+    ASSERT_TRUE(wait_until([&] { return server.worker_waits(); }));
     server.stop();
     std::size_t for_first = 0;
     for (const Recorded& e : sink.events()) {
@@ -191,7 +195,8 @@ TEST_P(ProactorContract, CloseRightAfterReceiveCancelsWithoutInlineCompletion) {
     TPSERVE_START_OR_SKIP(server);
     UniqueFd a = connect_to(server.port);
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::Cancelled) == 1; }));
-    std::this_thread::sleep_for(50ms);
+    // A second completion would be delivered before the worker waits again.
+    ASSERT_TRUE(wait_until([&] { return server.worker_waits(); }));
     server.stop();
     EXPECT_FALSE(inline_completion);
     EXPECT_EQ(sink.count(OpKind::Receive, IoStatus::Cancelled), 1u);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,6 +13,18 @@ namespace {
 
 using conn::IoStatus;
 using conn::OpKind;
+
+// Bytes the client can read now.
+int readable(int fd) {
+    int n = 0;
+    return ::ioctl(fd, FIONREAD, &n) == 0 ? n : -1;
+}
+
+// Bytes the client sent that the server's kernel has not acknowledged yet.
+int unacknowledged(int fd) {
+    int n = 0;
+    return ::ioctl(fd, TIOCOUTQ, &n) == 0 ? n : -1;
+}
 
 TEST_P(ProactorContract, HugeFileToSlowReaderIsResumedUntilComplete) {
     TempFile file(32u << 20);
@@ -27,7 +40,9 @@ TEST_P(ProactorContract, HugeFileToSlowReaderIsResumedUntilComplete) {
     const int small = 64 * 1024;
     ::setsockopt(client.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     send_all(client.get(), "GET /huge HTTP/1.1\r\n\r\n");
-    std::this_thread::sleep_for(200ms);  // the server fills every buffer and must wait
+    // The server fills every buffer and must wait: the response has begun
+    // and the worker sleeps in its wait.
+    ASSERT_TRUE(wait_until([&] { return readable(client.get()) > 0 && server.worker_waits(); }));
     EXPECT_EQ(sink.count(OpKind::Transmit, IoStatus::Ok), 0u);
     std::string got;
     got.reserve(head.size() + file.bytes.size());
@@ -104,9 +119,13 @@ TEST_P(ProactorContract, CloseDispositionLingersWithoutResettingPipelinedClient)
     std::string pipelined = "GET /1 HTTP/1.1\r\n\r\n";
     pipelined += std::string(8000, 'p');  // more bytes the server never reads as a request
     send_all(client.get(), pipelined);
-    std::this_thread::sleep_for(100ms);
+    // The server has done all it can before the client reads: the response
+    // has begun and the worker waits (sent all and closed, or buffers full).
+    ASSERT_TRUE(wait_until([&] { return readable(client.get()) > 0 && server.worker_waits(); }));
     send_all(client.get(), "GET /2 HTTP/1.1\r\n\r\n");  // arrives after the server's FIN
-    std::this_thread::sleep_for(50ms);
+    // The server's kernel has it, and the worker handled what it woke.
+    ASSERT_TRUE(
+        wait_until([&] { return unacknowledged(client.get()) == 0 && server.worker_waits(); }));
     const std::string got = read_to_eof(client.get());
     EXPECT_EQ(got.size(), head.size() + file.bytes.size());
     EXPECT_TRUE(got == head + file.bytes);

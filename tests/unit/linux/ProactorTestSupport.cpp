@@ -4,12 +4,14 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 #include "platform/linux/EpollProactor.h"
 #include "platform/linux/UringProactor.h"
@@ -212,6 +214,7 @@ TestServer::TestServer(const Backend& backend, TestSink& sink, std::chrono::mill
 
 void TestServer::start() {
     thread_ = std::jthread([this](std::stop_token stop) {
+        worker_tid_ = static_cast<int>(::gettid());
         sink_.offer_all();
         proactor->run(sink_, stop);
         counters = backend_.counters(*proactor);
@@ -226,6 +229,21 @@ std::chrono::milliseconds TestServer::stop() {
     if (thread_.joinable()) thread_.join();
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                  begin);
+}
+
+bool TestServer::worker_waits() const {
+    const int tid = worker_tid_.load();
+    if (tid == 0) return false;
+    // The number of the system call a sleeping thread is in; "running"
+    // while it runs or is runnable (preempted).
+    std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/syscall");
+    long number = -1;
+    if (!(in >> number)) return false;
+    return number == SYS_io_uring_enter || number == SYS_epoll_wait || number == SYS_epoll_pwait
+#ifdef SYS_epoll_pwait2
+           || number == SYS_epoll_pwait2
+#endif
+        ;
 }
 
 TestServer::~TestServer() {
@@ -303,15 +321,6 @@ std::string read_to_eof(int fd, std::size_t limit) {
         out.append(buffer, static_cast<std::size_t>(r));
     }
     return out;
-}
-
-bool wait_until(const std::function<bool()>& predicate, std::chrono::milliseconds limit) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        if (predicate()) return true;
-        std::this_thread::sleep_for(2ms);
-    }
-    return predicate();
 }
 
 }  // namespace tpserve::platform::test

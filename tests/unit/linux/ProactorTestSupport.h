@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "WaitUntil.h"
 #include "conn/Proactor.h"
 #include "plan/TransmitPlan.h"
 #include "platform/linux/Fd.h"
@@ -138,6 +139,11 @@ public:
     void start();
     // Requests stop and joins; returns how long run() took to return after the request.
     std::chrono::milliseconds stop();
+    // True while the worker thread sleeps in its wait (epoll_wait or
+    // io_uring_enter, read from /proc): everything it queued before is
+    // submitted, and everything that woke it before is handled. What a test
+    // waits for instead of sleeping "until the server has done what it can".
+    [[nodiscard]] bool worker_waits() const;
     std::uint16_t port = 0;
     std::string url;
     std::string error;  // why `proactor` is null
@@ -149,6 +155,7 @@ private:
     TestSink& sink_;
     std::jthread thread_;
     std::atomic<bool> returned_{false};
+    std::atomic<int> worker_tid_{0};
 };
 
 // Contract tests: parameterized by backend; skipped where the host refuses it.
@@ -173,7 +180,7 @@ void send_all(int fd, std::string_view text);
 std::string read_exact(int fd, std::size_t n);
 std::string read_to_eof(int fd, std::size_t limit = 64u << 20);
 
-// Waits (bounded) until `predicate` holds.
-bool wait_until(const std::function<bool()>& predicate, std::chrono::milliseconds limit = 5000ms);
+// Polls a condition, bounded (tests/support/WaitUntil.h).
+using ::tpserve::support::wait_until;
 
 }  // namespace tpserve::platform::test

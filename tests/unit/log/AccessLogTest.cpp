@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "WaitUntil.h"
+
 namespace tpserve::log {
 namespace {
 
@@ -103,9 +105,8 @@ TEST(AccessLog, QuietLinesAppearWithoutFlush) {
     ASSERT_NE(log, nullptr) << error;
     log->write(record("/quiet"));
     // The writer sweeps partly filled chunks every ~100 ms.
-    for (int i = 0; i < 100 && file.lines().empty(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    support::wait_until([&] { return !file.lines().empty(); }, std::chrono::seconds(2),
+                        std::chrono::milliseconds(20));
     ASSERT_EQ(file.lines().size(), 1u);
 }
 

@@ -1,11 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "log/AccessLine.h"
-#include "log/FlatJson.h"
+
+#include "Json.h"
 
 namespace tpserve::log {
 namespace {
@@ -36,17 +38,60 @@ AccessRecord sample() {
     return r;
 }
 
-// The line without its '\n', parsed; fails the test if it is not one valid object.
-test::FlatObject parsed(const std::string& l) {
+// One member of a line's object: a string (decoded) or a number (as written).
+struct Field {
+    bool is_string = false;
+    std::string text;
+};
+using FlatObject = std::vector<std::pair<std::string, Field>>;
+
+// The line is ASCII, so every code point above 0x7f came from a \u00XX
+// escape of one raw byte: turn the reader's UTF-8 back into those bytes, so
+// a value compares with the client's bytes. False for anything above 0xff.
+bool utf8_to_bytes(const std::string& utf8, std::string& bytes) {
+    bytes.clear();
+    for (std::size_t i = 0; i < utf8.size(); ++i) {
+        const auto c = static_cast<unsigned char>(utf8[i]);
+        if (c < 0x80) {
+            bytes += static_cast<char>(c);
+        } else if ((c == 0xC2 || c == 0xC3) && i + 1 < utf8.size()) {
+            const auto next = static_cast<unsigned char>(utf8[++i]);
+            bytes += static_cast<char>(((c & 0x03U) << 6U) | (next & 0x3FU));
+        } else {
+            return false;  // never produced by the log
+        }
+    }
+    return true;
+}
+
+// The line without its '\n', parsed; fails the test unless it is one valid
+// object of unique keys whose values are strings or numbers.
+FlatObject parsed(const std::string& l) {
     EXPECT_FALSE(l.empty());
     EXPECT_EQ(l.back(), '\n');
     EXPECT_EQ(l.find('\n'), l.size() - 1) << "a newline inside the line";
-    auto obj = test::parse_flat_json(std::string_view(l).substr(0, l.size() - 1));
-    EXPECT_TRUE(obj.has_value()) << "invalid JSON: " << l;
-    return obj.value_or(test::FlatObject{});
+    const support::JsonParse json =
+        support::parse_json(std::string_view(l).substr(0, l.size() - 1));
+    const bool flat =
+        json.value && json.value->is_object() &&
+        std::all_of(json.value->members.begin(), json.value->members.end(), [&](const auto& m) {
+            return json.value->count(m.first) == 1 &&
+                   (m.second.is_string() || m.second.is_number());
+        });
+    EXPECT_TRUE(flat) << "invalid JSON (" << json.error << "): " << l;
+    FlatObject out;
+    if (!flat) return out;
+    for (const auto& [key, value] : json.value->members) {
+        Field field{value.is_string(), value.text};
+        if (field.is_string) {
+            EXPECT_TRUE(utf8_to_bytes(value.text, field.text)) << key;
+        }
+        out.emplace_back(key, field);
+    }
+    return out;
 }
 
-const test::JsonValue* member(const test::FlatObject& o, std::string_view key) {
+const Field* member(const FlatObject& o, std::string_view key) {
     for (const auto& m : o) {
         if (m.first == key) return &m.second;
     }

@@ -108,7 +108,8 @@ TEST_F(IocpReceiveAny, IdleClientThatClosesGivesPeerClosed) {
     {
         UniqueSocket client = connect_to(server->port);
         ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 1; }));
-        std::this_thread::sleep_for(50ms);  // the zero-byte read is pending
+        // The Accept's handling posted the zero-byte read: it is pending.
+        ASSERT_TRUE(wait_until([&] { return sink.handled.load() >= 1; }));
     }
     ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Receive, IoStatus::PeerClosed) == 1; }));
     EXPECT_EQ(receives(sink).size(), 1u);

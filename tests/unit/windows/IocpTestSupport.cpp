@@ -105,6 +105,7 @@ void TestSink::on_completion(const conn::Completion& completion) {
             break;
     }
     if (hook) hook(*this, completion);
+    ++handled;
 }
 
 void TestSink::on_stop() {
@@ -222,15 +223,6 @@ std::string read_to_eof(SOCKET socket, std::size_t limit) {
         out.append(buffer, static_cast<std::size_t>(got));
     }
     return out;
-}
-
-bool wait_until(const std::function<bool()>& predicate, std::chrono::milliseconds limit) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        if (predicate()) return true;
-        std::this_thread::sleep_for(5ms);
-    }
-    return predicate();
 }
 
 }  // namespace tpserve::platform::test

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "TestDir.h"
+#include "WaitUntil.h"
 #include "conn/Proactor.h"
 #include "plan/TransmitPlan.h"
 #include "platform/windows/ExtensionFunctions.h"
@@ -82,6 +83,9 @@ public:
     // Hook run after every recorded completion (on the worker thread).
     std::function<void(TestSink&, const conn::Completion&)> hook;
     std::atomic<int> stops{0};
+    // Completions whose handling has returned: what it started is posted
+    // (IOCP posts each operation in the call that asks for it).
+    std::atomic<std::size_t> handled{0};
 
     conn::Proactor* proactor = nullptr;
     struct Conn {
@@ -132,6 +136,7 @@ UniqueSocket connect_to(std::uint16_t port, const char* host = "127.0.0.1");
 void send_all(SOCKET socket, std::string_view text);
 std::string read_exact(SOCKET socket, std::size_t n);
 std::string read_to_eof(SOCKET socket, std::size_t limit = 64u << 20);
-bool wait_until(const std::function<bool()>& predicate, std::chrono::milliseconds limit = 5000ms);
+// Polls a condition, bounded (tests/support/WaitUntil.h).
+using ::tpserve::support::wait_until;
 
 }  // namespace tpserve::platform::test

@@ -11,14 +11,14 @@
 #include <stdexcept>
 #include <vector>
 
-namespace tpserve::integration {
+namespace tpserve::support {
 
 namespace fs = std::filesystem;
 
 TempTree::TempTree() {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern =
-        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/tpserve-it-XXXXXX";
+        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/tpserve-test-XXXXXX";
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
     if (::mkdtemp(buf.data()) == nullptr) {
@@ -74,4 +74,4 @@ std::time_t TempTree::mtime(const std::string& rel) const {
     return st.st_mtim.tv_sec;
 }
 
-}  // namespace tpserve::integration
+}  // namespace tpserve::support

@@ -1,27 +1,26 @@
 #pragma once
-// A throw-away directory tree for the file-system tests:
+// The tree the file-system confinement tests open, in a support::TempTree:
 //   <base>/outside/secret          the file no request may ever read
 //   <base>/root/...                the document root, with links in and out
 #include <string>
+
+#include "TempTree.h"
 
 namespace tpserve::files::test {
 
 inline constexpr const char* kSecret = "TOP-SECRET-outside-the-root\n";
 
-class TempTree {
+class ConfinementTree {
 public:
-    TempTree();  // builds the tree; fails the current test on error
-    ~TempTree();
-    TempTree(const TempTree&) = delete;
-    TempTree& operator=(const TempTree&) = delete;
+    ConfinementTree();  // builds the tree; throws (the test fails) on error
 
-    [[nodiscard]] const std::string& base() const { return base_; }
-    [[nodiscard]] std::string root() const { return base_ + "/root"; }
+    [[nodiscard]] std::string base() const { return tree_.path().string(); }
+    [[nodiscard]] std::string root() const { return base() + "/root"; }
     [[nodiscard]] bool has_socket() const { return has_socket_; }
     [[nodiscard]] bool has_device() const { return has_device_; }
 
 private:
-    std::string base_;
+    support::TempTree tree_;
     bool has_socket_ = false;
     bool has_device_ = false;
 };

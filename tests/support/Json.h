@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-namespace tpserve::integration {
+namespace tpserve::support {
 
 struct JsonValue {
     enum class Kind { Null, Bool, Number, String, Array, Object };
@@ -39,4 +39,4 @@ struct JsonParse {
 
 JsonParse parse_json(std::string_view text);
 
-}  // namespace tpserve::integration
+}  // namespace tpserve::support

@@ -1,8 +1,8 @@
-#include "MiniJson.h"
+#include "Json.h"
 
 #include <cstdlib>
 
-namespace tpserve::integration {
+namespace tpserve::support {
 
 const JsonValue* JsonValue::find(std::string_view key) const {
     for (const auto& [k, v] : members) {
@@ -277,4 +277,4 @@ JsonParse parse_json(std::string_view text) {
     return Reader(text).run();
 }
 
-}  // namespace tpserve::integration
+}  // namespace tpserve::support

@@ -1,14 +1,15 @@
 #pragma once
-// A scratch directory tree under $TMPDIR (or /tmp) for one test: the document
-// root, files outside it, config files. Removed (without following symlinks)
-// when the object dies. Not thread-safe; one owner.
+// A scratch directory tree under $TMPDIR (or /tmp) for one test, unit or
+// integration: a document root, files outside it, config files. Removed
+// (without following symlinks) when the object dies. Not thread-safe; one
+// owner. POSIX only (the Windows unit tests have TestDir).
 #include <cstdint>
 #include <ctime>
 #include <filesystem>
 #include <string>
 #include <string_view>
 
-namespace tpserve::integration {
+namespace tpserve::support {
 
 class TempTree {
 public:
@@ -32,4 +33,4 @@ private:
     std::filesystem::path base_;
 };
 
-}  // namespace tpserve::integration
+}  // namespace tpserve::support
