@@ -1,7 +1,9 @@
 #pragma once
 // The whole server configuration as plain, immutable data. app/ builds it
 // from YAML and the command line (and owns every default's documentation in
-// config/default.yaml); core only reads it.
+// config/default.yaml); core only reads it. The initialisers below are the
+// one definition of every default: the loader's key tables set these members
+// and nothing else, and files::FileCache::Settings starts from Cache's.
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -27,6 +29,7 @@ struct Limits {
     std::uint64_t body_bytes = 1 << 20;       // discarded body on GET/HEAD; beyond → 413
     std::uint32_t keepalive_requests = 1000;  // then Connection: close (nginx's default)
     std::uint32_t max_connections = 16384;    // per worker; beyond it new clients are closed
+    friend bool operator==(const Limits&, const Limits&) = default;
 };
 
 struct Timeouts {
@@ -34,11 +37,13 @@ struct Timeouts {
     std::chrono::milliseconds keepalive{75'000};  // idle between requests
     std::chrono::milliseconds send{60'000};       // to transmit one response
     std::chrono::milliseconds drain{10'000};      // at shutdown, for in-flight responses
+    friend bool operator==(const Timeouts&, const Timeouts&) = default;
 };
 
 struct MimeOverride {
     std::string extension;  // without the dot, lower case: "wasm"
     std::string type;       // "application/wasm"
+    friend bool operator==(const MimeOverride&, const MimeOverride&) = default;
 };
 
 // Which Linux completion engine runs the workers. `Auto` tries io_uring and
@@ -58,10 +63,12 @@ struct Cache {
     // 4 KiB a tie, 16 KiB 12 % fewer req/s (the copy costs more than it saves).
     std::uint64_t max_file_bytes = std::uint64_t{4} * 1024;
     std::uint64_t max_bytes = 128ull << 20;  // per site: all the bytes kept in memory
+    friend bool operator==(const Cache&, const Cache&) = default;
 };
 
 struct Io {
     IoBackend backend = IoBackend::Auto;
+    friend bool operator==(const Io&, const Io&) = default;
 };
 
 // Windows: whether a closing transmit recycles its socket into the AcceptEx
@@ -72,6 +79,7 @@ enum class SocketReuse : std::uint8_t { Auto, On, Off };
 struct Windows {
     SocketReuse socket_reuse = SocketReuse::Auto;
     std::uint32_t accepts_per_listener = 16;  // AcceptEx kept posted, per worker and listener
+    friend bool operator==(const Windows&, const Windows&) = default;
 };
 
 enum class LogLevel : std::uint8_t { Debug, Info, Warn, Error };
@@ -83,6 +91,7 @@ struct Logging {
     AccessFormat format = AccessFormat::Combined;
     std::string error = "stderr";  // "stderr", "stdout" or a file path
     LogLevel level = LogLevel::Info;
+    friend bool operator==(const Logging&, const Logging&) = default;
 };
 
 // Response header fields set by path: every rule whose glob matches the
@@ -93,17 +102,20 @@ struct HeaderRule {
     std::string cache_control;  // raw Cache-Control value; "" = none (or from max_age)
     std::int64_t max_age = -1;  // seconds; >= 0 sets Cache-Control max-age and Expires
     std::vector<std::pair<std::string, std::string>> set;  // extra fields, name → value
+    friend bool operator==(const HeaderRule&, const HeaderRule&) = default;
 };
 
 struct ErrorPage {
     std::uint16_t status = 0;  // 400..599
     std::string path;          // URL path beneath the site's root, "/errors/404.html"
+    friend bool operator==(const ErrorPage&, const ErrorPage&) = default;
 };
 
 // Pre-compressed siblings ("file.br", "file.gz") served to clients that accept them.
 struct Precompressed {
     bool enabled = true;
     std::vector<std::string> encodings{"br", "gzip"};  // server preference order
+    friend bool operator==(const Precompressed&, const Precompressed&) = default;
 };
 
 // The settings a site may have of its own; the top level of the config holds
@@ -121,6 +133,7 @@ struct SiteSettings {
         HeaderRule{"*", "", -1, {{"X-Content-Type-Options", "nosniff"}}}};
     std::string access_log = "stdout";  // as Logging::access
     AccessFormat access_format = AccessFormat::Combined;
+    friend bool operator==(const SiteSettings&, const SiteSettings&) = default;
 };
 
 struct Site : SiteSettings {
@@ -129,6 +142,7 @@ struct Site : SiteSettings {
     bool is_default = false;
     bool root_set = false;        // root given in the site itself (not inherited)
     bool access_log_set = false;  // likewise for log.access
+    friend bool operator==(const Site&, const Site&) = default;
 };
 
 struct Config {

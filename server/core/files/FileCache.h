@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/Config.h"
 #include "files/ChangeWatch.h"
 #include "files/FileSystem.h"
 
@@ -46,11 +47,13 @@ struct Key;
 
 class FileCache final : public FileSystem, public ChangeListener {
 public:
+    // The server passes its `cache` settings; the defaults are theirs
+    // (config::Cache, one definition for both).
     struct Settings {
-        std::chrono::milliseconds validity{1000};
-        std::size_t max_entries = 10'000;
-        std::uint64_t max_file_bytes = std::uint64_t{4} * 1024;
-        std::uint64_t max_bytes = 128ull << 20;
+        std::chrono::milliseconds validity = config::Cache{}.validity;
+        std::size_t max_entries = config::Cache{}.max_entries;
+        std::uint64_t max_file_bytes = config::Cache{}.max_file_bytes;
+        std::uint64_t max_bytes = config::Cache{}.max_bytes;
         // Entries holding an open handle: a cache must not take the
         // descriptors that accepting connections needs (one process, one limit).
         std::size_t max_open = SIZE_MAX;
