@@ -8,7 +8,7 @@
 // and completions are delivered from `run` on that thread. The epoll instance
 // belongs to this object (one per worker).
 //
-// Strategy (see shared/reference/linux-transmit.md, A and B1):
+// Strategy (docs/linux-transmit.md: "gathered send" and "MSG_MORE + sendfile"):
 //  * every socket is nonblocking and registered once, edge-triggered
 //    (connections: IN|OUT|RDHUP at accept); readiness is cached per slot, so
 //    no epoll_ctl per operation.
@@ -44,30 +44,21 @@
 
 #include "conn/DeadlineHeap.h"
 #include "conn/Proactor.h"
+#include "platform/common/FifoRing.h"
+#include "platform/common/ProactorOptions.h"
+#include "platform/linux/CompletionCore.h"
+#include "platform/linux/EpollOps.h"
 #include "platform/linux/Fd.h"
+#include "platform/linux/LingerPool.h"
 
 struct epoll_event;
 
 namespace tpserve::platform {
 
-namespace epoll {
-struct Slot;
-struct Linger;
-}  // namespace epoll
+using EpollOptions = ProactorOptions;
+using EpollCounters = ProactorCounters;
 
-struct EpollOptions {
-    std::uint32_t max_connections = 4096;  // slots per worker: ConnId.slot < this
-    std::chrono::milliseconds drain_timeout{10'000};
-};
-
-struct EpollCounters {
-    std::uint64_t accepted = 0;
-    std::uint64_t dropped = 0;    // accepted while no slot was offered: closed at once
-    std::uint64_t transmits = 0;  // transmit completions (any status)
-    std::uint64_t bytes_sent = 0;
-};
-
-class EpollProactor final : public conn::Proactor {
+class EpollProactor final : public conn::Proactor, private CompletionCore<epoll::Slot> {
 public:
     // Takes ownership of this worker's listening sockets (nonblocking). Returns
     // nullptr with `error` text if epoll or the eventfd cannot be set up.
@@ -98,7 +89,6 @@ public:
 
 private:
     // EpollProactor.cpp: loop, receive, close, completions.
-    [[nodiscard]] epoll::Slot* slot_for(conn::ConnId conn);
     void start_op(epoll::Slot& slot, conn::Deadline deadline);
     void queue_attempt(epoll::Slot& slot);
     void attempt_queued();
@@ -107,12 +97,9 @@ private:
     [[nodiscard]] int wait(epoll_event* events, int capacity, bool poll_only);
     void handle_event(std::uint64_t data, std::uint32_t events);
     void expire_timers();
-    // Records an op's result; `now` delivers it (only from run), otherwise it
-    // is queued for the next loop turn.
-    void finish(epoll::Slot& slot, conn::OpKind kind, conn::IoStatus status, std::uint64_t bytes,
-                std::int32_t os_error, bool closed, bool now);
-    void deliver(epoll::Slot& slot);
-    void deliver_queued();
+    // Ends the op's deadline and records its result (CompletionCore::complete):
+    // Delivery::Now only from run.
+    void finish(epoll::Slot& slot, const OpResult& result, Delivery delivery);
     [[nodiscard]] bool may_return() const;
 
     // EpollAccept.cpp: accepts, stop and drain.
@@ -122,8 +109,9 @@ private:
     void on_drain_expired();
 
     // EpollTransmit.cpp: pumping the plan.
-    void pump(epoll::Slot& slot, bool now);
-    void finish_transmit(epoll::Slot& slot, conn::IoStatus status, std::int32_t os_error, bool now);
+    void pump(epoll::Slot& slot);
+    void finish_transmit(epoll::Slot& slot, conn::IoStatus status, std::int32_t os_error,
+                         Delivery delivery);
 
     // EpollLinger.cpp: bounded lingering close.
     void start_linger(int fd);
@@ -145,29 +133,15 @@ private:
     EpollOptions options_;
     std::vector<UniqueFd> listeners_;
     std::vector<std::string> listener_local_;  // fixed_local_address of each listener
-    std::vector<epoll::Slot> slots_;
-    std::vector<conn::ConnId> offered_;  // FIFO ring buffer of capacity max_connections
-    std::size_t offered_head_ = 0;
-    std::size_t offered_count_ = 0;
-    std::vector<std::uint32_t> finished_;  // slots with a queued completion, FIFO
-    std::size_t finished_head_ = 0;
-    std::size_t finished_count_ = 0;
-    std::vector<std::uint32_t> attempts_;  // slots whose op is to be tried in run, FIFO
-    std::size_t attempts_head_ = 0;
-    std::size_t attempts_count_ = 0;
-    std::vector<epoll::Linger> lingers_;
-    std::vector<std::uint32_t> free_lingers_;
-    std::vector<std::byte> discard_;  // where lingering reads land (never read)
+    FifoRing<std::uint32_t> attempts_;         // slots whose op is to be tried in run
+    LingerPool<epoll::Linger> lingers_;
     std::vector<std::byte> scratch_;  // receive-any bytes, valid while they are delivered
-    std::uint32_t lingers_in_flight_ = 0;
     std::uint32_t ops_in_flight_ = 0;
     conn::DeadlineHeap timers_;
 
-    conn::CompletionSink* sink_ = nullptr;
     bool use_pwait2_ = true;
     bool stopping_ = false;
     bool drain_expired_ = false;
-    bool ending_lingers_ = false;
     char local_[64] = {};
     EpollCounters counters_;
 };

@@ -21,13 +21,8 @@ void EpollProactor::transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::
     if (slot == nullptr || slot->op != SlotOp::Idle) return;  // contract: one op at a time
     slot->plan = &plan;
     slot->sent = 0;
-    if (slot->id != conn || slot->fd < 0) {
-        slot->id = conn;
-        finish_transmit(*slot, IoStatus::Failed, EBADF, false);
-        return;
-    }
-    if (drain_expired_) {
-        finish_transmit(*slot, IoStatus::Cancelled, 0, false);
+    if (const auto refused = refusal(*slot, conn, OpKind::Transmit, drain_expired_)) {
+        finish_transmit(*slot, refused->status, refused->os_error, Delivery::Queued);
         return;
     }
     slot->pump.before_transmit(slot->fd, plan);
@@ -35,24 +30,25 @@ void EpollProactor::transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::
     start_op(*slot, deadline);
 }
 
-void EpollProactor::pump(Slot& slot, bool now) {
+void EpollProactor::pump(Slot& slot) {
     const TransmitPump::Result result = slot.pump.send(slot.fd, *slot.plan);
     slot.sent += result.sent;
     counters_.bytes_sent += result.sent;
     switch (result.status) {
         case TransmitPump::Status::Done:
-            finish_transmit(slot, IoStatus::Ok, 0, now);
+            finish_transmit(slot, IoStatus::Ok, 0, Delivery::Now);
             return;
         case TransmitPump::Status::WouldBlock:
             slot.writable = false;  // EPOLLOUT resumes it
             return;
         case TransmitPump::Status::Error:
-            finish_transmit(slot, uring::status_for(result.error), result.error, now);
+            finish_transmit(slot, uring::status_for(result.error), result.error, Delivery::Now);
             return;
     }
 }
 
-void EpollProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os_error, bool now) {
+void EpollProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os_error,
+                                    Delivery delivery) {
     ++counters_.transmits;
     bool closed = false;
     if (status == IoStatus::Ok && slot.fd >= 0 && slot.plan != nullptr &&
@@ -69,7 +65,13 @@ void EpollProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os
         slot.fd = -1;
         closed = true;
     }
-    finish(slot, OpKind::Transmit, status, slot.sent, os_error, closed, now);
+    finish(slot,
+           {.kind = OpKind::Transmit,
+            .status = status,
+            .bytes = slot.sent,
+            .os_error = os_error,
+            .closed = closed},
+           delivery);
 }
 
 }  // namespace tpserve::platform

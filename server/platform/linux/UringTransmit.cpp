@@ -4,15 +4,15 @@
 // MSG_WAITALL, so the kernel itself resumes short sends and the whole response
 // usually costs one SQE and one CQE.
 //
-// Plans with file parts: linux-transmit.md measured that what matters is one
-// TCP push per response, and that the io_uring splice chain needs blocking
+// Plans with file parts: docs/linux-transmit.md measured that what matters is
+// one TCP push per response, and that the io_uring splice chain needs blocking
 // sockets and parks an io-wq thread per transfer. So TransmitPump (shared with
 // the epoll backend) sends the memory before a file range with
 // sendmsg(MSG_MORE) and the range with sendfile(2), both called directly on
-// this thread on the nonblocking socket (B1: the header and the first body
-// bytes leave together; never TCP_CORK). A full socket buffer arms
-// POLL_ADD(POLLOUT), and sending resumes from the
-// plan's state when the socket is writable.
+// this thread on the nonblocking socket ("MSG_MORE + sendfile": the header and
+// the first body bytes leave together; never TCP_CORK). A full socket buffer
+// arms POLL_ADD(POLLOUT), and sending resumes from the plan's state when the
+// socket is writable.
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,32 +40,27 @@ void UringProactor::transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::
     slot->sent = 0;
     slot->deadline = deadline;
     slot->poll_first = false;
-    if (slot->id != conn || slot->fd < 0) {
-        slot->id = conn;
-        finish_transmit(*slot, IoStatus::Failed, EBADF, false);
-        return;
-    }
-    if (drain_expired_) {
-        finish_transmit(*slot, IoStatus::Cancelled, 0, false);
+    if (const auto refused = refusal(*slot, conn, OpKind::Transmit, drain_expired_)) {
+        finish_transmit(*slot, refused->status, refused->os_error, Delivery::Queued);
         return;
     }
     start_deadline(*slot);
     slot->direct = plan.has_file_parts();
     slot->pump.before_transmit(slot->fd, plan);
-    pump(*slot, false);
+    pump(*slot, Delivery::Queued);
 }
 
-void UringProactor::pump(Slot& slot, bool now) {
+void UringProactor::pump(Slot& slot, Delivery delivery) {
     if (slot.timed_out) {  // what was sent before the deadline is counted
-        finish_transmit(slot, IoStatus::TimedOut, ETIME, now);
+        finish_transmit(slot, IoStatus::TimedOut, ETIME, delivery);
         return;
     }
     plan::TransmitPlan& plan = *slot.plan;
     if (!slot.direct) {
         if (plan.empty()) {
-            finish_transmit(slot, IoStatus::Ok, 0, now);
+            finish_transmit(slot, IoStatus::Ok, 0, delivery);
         } else {
-            submit_sendmsg(slot, now);
+            submit_sendmsg(slot, delivery);
         }
         return;
     }
@@ -73,20 +68,20 @@ void UringProactor::pump(Slot& slot, bool now) {
     slot.sent += result.sent;
     counters_.bytes_sent += result.sent;
     if (result.status == TransmitPump::Status::Done) {
-        finish_transmit(slot, IoStatus::Ok, 0, now);
+        finish_transmit(slot, IoStatus::Ok, 0, delivery);
     } else if (result.status == TransmitPump::Status::Error) {
-        finish_transmit(slot, uring::status_for(result.error), result.error, now);
+        finish_transmit(slot, uring::status_for(result.error), result.error, delivery);
     } else if (!arm_writable(slot)) {
-        finish_transmit(slot, IoStatus::NoResources, EBUSY, now);
+        finish_transmit(slot, IoStatus::NoResources, EBUSY, delivery);
     }
 }
 
-void UringProactor::submit_sendmsg(Slot& slot, bool now) {
+void UringProactor::submit_sendmsg(Slot& slot, Delivery delivery) {
     std::uint64_t bytes = 0;
     bool more = false;
     const msghdr& message = slot.pump.gather(*slot.plan, bytes, more);
     if (!ring_->reserve(1)) {
-        finish_transmit(slot, IoStatus::NoResources, EBUSY, now);
+        finish_transmit(slot, IoStatus::NoResources, EBUSY, delivery);
         return;
     }
     io_uring_sqe* sqe = ring_->sqe();
@@ -109,7 +104,8 @@ bool UringProactor::arm_writable(Slot& slot) {
     return true;
 }
 
-void UringProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os_error, bool now) {
+void UringProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os_error,
+                                    Delivery delivery) {
     ++counters_.transmits;
     bool closed = false;
     if (status == IoStatus::Ok && !slot.cancel_requested && slot.fd >= 0 &&
@@ -126,7 +122,13 @@ void UringProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os
         slot.fd = -1;
         closed = true;
     }
-    finish(slot, OpKind::Transmit, status, slot.sent, os_error, closed, now);
+    finish(slot,
+           {.kind = OpKind::Transmit,
+            .status = status,
+            .bytes = slot.sent,
+            .os_error = os_error,
+            .closed = closed},
+           delivery);
 }
 
 }  // namespace tpserve::platform
