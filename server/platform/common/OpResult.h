@@ -17,24 +17,26 @@ struct OpResult {
     bool closed = false;        // a Close plan ended: the socket is no longer the slot's
 };
 
-// `cancelled`: the core closed the connection before this result was
-// delivered (Proactor::close), so it reports Cancelled whatever the op did: a
+// The result of an op the core gave up on: Proactor::close came before the
+// result was delivered, so it reports Cancelled whatever the op did — a
 // receive with no bytes (they are not the core's any more), a transmit with
-// the bytes it sent. `received`: where a receive's bytes landed.
+// the bytes it sent.
+[[nodiscard]] inline OpResult as_cancelled(const OpResult& result) noexcept {
+    return {.kind = result.kind,
+            .status = conn::IoStatus::Cancelled,
+            .bytes = result.kind == conn::OpKind::Receive ? 0 : result.bytes,
+            .closed = result.closed};
+}
+
+// `received`: where a receive's bytes landed.
 [[nodiscard]] inline conn::Completion make_completion(conn::ConnId id, const OpResult& result,
-                                                      bool cancelled,
                                                       const std::byte* received) noexcept {
     conn::Completion completion;
     completion.conn = id;
     completion.kind = result.kind;
-    completion.closed = result.closed;
-    if (cancelled) {
-        completion.status = conn::IoStatus::Cancelled;
-        completion.bytes = result.kind == conn::OpKind::Receive ? 0 : result.bytes;
-        return completion;
-    }
     completion.status = result.status;
     completion.bytes = result.bytes;
+    completion.closed = result.closed;
     completion.os_error = result.os_error;
     if (result.kind == conn::OpKind::Receive && result.status == conn::IoStatus::Ok) {
         completion.data = {received, static_cast<std::size_t>(result.bytes)};

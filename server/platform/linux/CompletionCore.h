@@ -1,12 +1,23 @@
 #pragma once
 // Internal to the Linux backends: the half of a proactor that does not depend
-// on how the kernel is asked (io_uring or epoll). Each backend derives from
-// CompletionCore<its Slot> (no virtual call: everything here is inline) and
-// keeps what is its own: how an op is started, resumed and cancelled, its
-// event loop, and the accepts, lingering closes and deadlines on its events.
+// on how the kernel is asked (io_uring or epoll). UringProactor and
+// EpollProactor derive from CompletionCore<themselves, their Slot, their
+// Linger>; the calls back into the backend are static (CRTP), so nothing here
+// adds a virtual call, and everything is inline.
 //
-// Here: the slots, the queue of offered slots (and its end at stop), the
-// queue of results that wait for the next loop turn, and their delivery.
+// Here: the slots and the lingering-close pool, the queue of offered slots
+// (and its end at stop), the queue of results that wait for the next loop
+// turn and their delivery, accept(), close(), the start and the end of a
+// transmit, and when run may return. The backend keeps how an op is started,
+// resumed and cancelled, its event loop, accepting, deadlines and lingering
+// reads. It provides, to this class (a friend):
+//   finish(slot, result, delivery)  ends the op's deadline, then complete()
+//   cancel_in_flight(slot)          close() of an op in flight: it completes Cancelled
+//   close_socket(fd)                a Close plan's socket that needs no lingering close
+//   start_linger(fd), end_lingers() the lingering close (LingerPool.h)
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -14,15 +25,14 @@
 #include <vector>
 
 #include "conn/Proactor.h"
+#include "plan/TransmitPlan.h"
 #include "platform/common/FifoRing.h"
 #include "platform/common/OfferQueue.h"
 #include "platform/common/OpResult.h"
+#include "platform/common/ProactorOptions.h"
+#include "platform/linux/LingerPool.h"
 #include "platform/linux/TransmitPump.h"
 #include "platform/linux/UringErrors.h"
-
-namespace tpserve::plan {
-class TransmitPlan;
-}
 
 namespace tpserve::platform {
 
@@ -63,28 +73,62 @@ struct SlotBase {
     return {.kind = conn::OpKind::Receive, .status = uring::status_for(error), .os_error = error};
 }
 
-template <class Slot>
-class CompletionCore {
-protected:
-    using Op = decltype(Slot::op);
-
-    explicit CompletionCore(std::uint32_t capacity)
-        : slots_(capacity), offered_(capacity), finished_(capacity) {}
-
-    [[nodiscard]] Slot* slot_for(conn::ConnId conn) noexcept {
-        return conn.slot < slots_.size() ? &slots_[conn.slot] : nullptr;
+template <class Backend, class Slot, class Linger>
+class CompletionCore : public conn::Proactor {
+public:
+    ~CompletionCore() override {
+        for (Slot& slot : slots_) {
+            if (slot.fd >= 0) ::close(slot.fd);
+        }
     }
+    CompletionCore(const CompletionCore&) = delete;
+    CompletionCore& operator=(const CompletionCore&) = delete;
+    CompletionCore(CompletionCore&&) = delete;
+    CompletionCore& operator=(CompletionCore&&) = delete;
 
-    // Proactor::accept. After stop the offer is dropped: no accept will ever
-    // complete it.
-    void offer(conn::ConnId into, bool stopping) noexcept {
+    // After stop the offer is dropped: no accept will ever complete it.
+    void accept(conn::ConnId into) final {
         Slot* slot = slot_for(into);
-        if (slot == nullptr || stopping || offered_.full()) return;
+        if (slot == nullptr || stopping_ || offered_.full()) return;
         slot->id = into;
         slot->op = Op::Offered;
         slot->cancel_requested = false;
         offered_.push(into);
     }
+
+    void close(conn::ConnId conn) final {
+        Slot* slot = slot_for(conn);
+        if (slot == nullptr || slot->id != conn) return;
+        if (slot->op == Op::Offered) return;  // still the backend's; the core cannot close it
+        if (slot->op == Op::Finished) {
+            slot->cancel_requested = true;  // the queued completion reports Cancelled
+        } else if (slot->op != Op::Idle) {
+            backend().cancel_in_flight(*slot);
+        }
+        // An io_uring op in flight holds its own reference to the socket, which
+        // dies when the op is cancelled; with epoll, closing the last reference
+        // also removes the socket from the set.
+        if (slot->fd >= 0) ::close(slot->fd);
+        slot->fd = -1;
+    }
+
+    // Read on the worker thread (e.g. for the shutdown log after run returns).
+    [[nodiscard]] const ProactorCounters& counters() const noexcept { return counters_; }
+
+protected:
+    using Op = decltype(Slot::op);
+
+    explicit CompletionCore(std::uint32_t capacity)
+        : slots_(capacity),
+          lingers_(capacity),
+          scratch_(conn::kReceiveAnyBytes),
+          offered_(capacity),
+          finished_(capacity) {}
+
+    [[nodiscard]] Slot* slot_for(conn::ConnId conn) noexcept {
+        return conn.slot < slots_.size() ? &slots_[conn.slot] : nullptr;
+    }
+
     // The oldest offered slot takes the new socket `fd`; only when has_offer().
     Slot& take_offer(int fd) noexcept {
         Slot& slot = slots_[offered_.pop().slot];
@@ -96,6 +140,7 @@ protected:
     }
     [[nodiscard]] bool has_offer() const noexcept { return !offered_.empty(); }
     [[nodiscard]] conn::ConnId next_offer() const noexcept { return offered_.front(); }
+
     // At stop: the slots still offered complete as Accept/Cancelled (queued,
     // not inline).
     void cancel_offers() {
@@ -107,25 +152,65 @@ protected:
         }
     }
 
-    // The result an op on `conn` has before it starts, if any: Failed (EBADF)
-    // when the slot holds no socket of `conn` (the slot then takes `conn`, so
-    // the completion names it), Cancelled once the drain deadline passed.
-    [[nodiscard]] static std::optional<OpResult> refusal(Slot& slot, conn::ConnId conn,
-                                                         conn::OpKind kind, bool drain_expired) {
+    // The result a receive on `conn` has before it starts, if any: Failed
+    // (EBADF) when the slot holds no socket of `conn` (the slot then takes
+    // `conn`, so the completion names it), Cancelled once the drain deadline
+    // passed.
+    [[nodiscard]] std::optional<OpResult> refusal(Slot& slot, conn::ConnId conn,
+                                                  conn::OpKind kind) const {
         if (slot.id != conn || slot.fd < 0) {
             slot.id = conn;
             return OpResult{.kind = kind, .status = conn::IoStatus::Failed, .os_error = EBADF};
         }
-        if (drain_expired) return OpResult{.kind = kind, .status = conn::IoStatus::Cancelled};
+        if (drain_expired_) return OpResult{.kind = kind, .status = conn::IoStatus::Cancelled};
         return std::nullopt;
     }
 
-    // Proactor::close on a slot whose result is known but not delivered yet:
-    // the queued completion reports Cancelled (Proactor.h).
-    static void cancel_result(Slot& slot) noexcept { slot.cancel_requested = true; }
+    // Proactor::transmit's start: the slot that is to send `plan`, or nullptr
+    // when there is nothing more to do: a second op on the connection (the
+    // contract allows one), or one that ends at once (refusal), queued.
+    [[nodiscard]] Slot* start_transmit(conn::ConnId conn, plan::TransmitPlan& plan) {
+        Slot* slot = slot_for(conn);
+        if (slot == nullptr || slot->op != Op::Idle) return nullptr;
+        slot->plan = &plan;
+        slot->sent = 0;
+        if (const auto refused = refusal(*slot, conn, conn::OpKind::Transmit)) {
+            finish_transmit(*slot, refused->status, refused->os_error, Delivery::Queued);
+            return nullptr;
+        }
+        return slot;
+    }
 
-    // Records an op's result (the backend has ended its deadline and its
-    // bookkeeping) and delivers it now or on the next loop turn.
+    // Ends a transmit. After a Close plan that went well the socket leaves the
+    // slot, which is the core's again: FIN after the last byte, then the
+    // lingering close owns it; without unread input a plain close sends the
+    // same FIN with no drain to wait for.
+    void finish_transmit(Slot& slot, conn::IoStatus status, std::int32_t os_error,
+                         Delivery delivery) {
+        ++counters_.transmits;
+        bool closed = false;
+        if (status == conn::IoStatus::Ok && !slot.cancel_requested && slot.fd >= 0 &&
+            slot.plan != nullptr && slot.plan->disposition == plan::Disposition::Close) {
+            if (slot.plan->linger) {
+                ::shutdown(slot.fd, SHUT_WR);
+                backend().start_linger(slot.fd);
+            } else {
+                backend().close_socket(slot.fd);
+            }
+            slot.fd = -1;
+            closed = true;
+        }
+        backend().finish(slot,
+                         {.kind = conn::OpKind::Transmit,
+                          .status = status,
+                          .bytes = slot.sent,
+                          .os_error = os_error,
+                          .closed = closed},
+                         delivery);
+    }
+
+    // Records an op's result (the backend's finish has ended its deadline)
+    // and delivers it now or on the next loop turn.
     void complete(Slot& slot, const OpResult& result, Delivery delivery) {
         slot.result = result;
         if (delivery == Delivery::Now) {
@@ -146,13 +231,42 @@ protected:
     }
     [[nodiscard]] bool has_queued() const noexcept { return !finished_.empty(); }
 
+    // The drain deadline passed: every op still in flight completes Cancelled
+    // (the core then closes its connection), and the lingering closes end.
+    void on_drain_expired() {
+        drain_expired_ = true;
+        for (Slot& slot : slots_) {
+            const bool in_flight =
+                slot.op != Op::Idle && slot.op != Op::Offered && slot.op != Op::Finished;
+            if (in_flight && !slot.cancel_requested) backend().cancel_in_flight(slot);
+        }
+        backend().end_lingers();
+    }
+
+    // Each loop turn once stopping: the lingering closes end once the sink is
+    // idle (or the drain deadline passed); true when `run` may return.
+    [[nodiscard]] bool stopped() {
+        if ((drain_expired_ || sink_->idle()) && !lingers_.ending()) backend().end_lingers();
+        return (drain_expired_ || sink_->idle()) && ops_in_flight_ == 0 && !has_queued() &&
+               lingers_.in_flight == 0;
+    }
+
     std::vector<Slot> slots_;
+    LingerPool<Linger> lingers_;
+    std::vector<std::byte> scratch_;  // receive-any bytes, valid while they are delivered
     conn::CompletionSink* sink_ = nullptr;
+    ProactorCounters counters_;
+    std::uint32_t ops_in_flight_ = 0;
+    bool stopping_ = false;
+    bool drain_expired_ = false;
 
 private:
+    Backend& backend() noexcept { return static_cast<Backend&>(*this); }
+
     void deliver(Slot& slot) {
-        const conn::Completion completion =
-            make_completion(slot.id, slot.result, slot.cancel_requested, slot.receive_data);
+        const conn::Completion completion = make_completion(
+            slot.id, slot.cancel_requested ? as_cancelled(slot.result) : slot.result,
+            slot.receive_data);
         // The sink may start the next op on this slot from inside the call.
         slot.op = Op::Idle;
         slot.cancel_requested = false;

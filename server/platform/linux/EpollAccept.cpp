@@ -17,7 +17,6 @@ namespace tpserve::platform {
 using conn::IoStatus;
 using conn::OpKind;
 using epoll::Slot;
-using epoll::SlotOp;
 using epoll::Tag;
 
 namespace {
@@ -92,20 +91,6 @@ void EpollProactor::begin_stop() {
     sink_->on_stop();
     cancel_offers();
     timers_.schedule(drain_timer(), conn::Clock::now() + options_.drain_timeout);
-}
-
-void EpollProactor::on_drain_expired() {
-    drain_expired_ = true;
-    for (Slot& slot : slots_) {
-        // Completes Cancelled in the next turn; the core then closes it.
-        if (slot.op == SlotOp::Receive) {
-            finish(slot, {.kind = OpKind::Receive, .status = IoStatus::Cancelled},
-                   Delivery::Queued);
-        } else if (slot.op == SlotOp::Transmit) {
-            finish_transmit(slot, IoStatus::Cancelled, 0, Delivery::Queued);
-        }
-    }
-    end_lingers();
 }
 
 }  // namespace tpserve::platform

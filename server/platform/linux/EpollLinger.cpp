@@ -13,7 +13,6 @@
 namespace tpserve::platform {
 
 using epoll::Linger;
-using epoll::Tag;
 
 void EpollProactor::start_linger(int fd) {
     const std::uint32_t index = lingers_.start(fd);
@@ -24,7 +23,7 @@ void EpollProactor::start_linger(int fd) {
     // here (and only for input). MOD also reports bytes already queued.
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
-    event.data.u64 = encode(Tag::Linger, linger.sequence, index);
+    event.data.u64 = encode(epoll::Tag::Linger, linger.sequence, index);
     if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &event) != 0) {
         lingers_.release(index);
         return;

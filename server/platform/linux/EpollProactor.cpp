@@ -78,22 +78,10 @@ EpollProactor::EpollProactor(Key, UniqueFd epoll, UniqueFd wake, std::vector<Uni
       options_(options),
       listeners_(std::move(listeners)),
       attempts_(std::max<std::uint32_t>(options.max_connections, 1)),
-      lingers_(std::max<std::uint32_t>(options.max_connections, 1)),
-      scratch_(conn::kReceiveAnyBytes),
       timers_(2 * std::max<std::uint32_t>(options.max_connections, 1) + 2) {
     for (const UniqueFd& listener : listeners_)
         listener_local_.push_back(fixed_local_address(listener.get()));
     options_.max_connections = std::max<std::uint32_t>(options.max_connections, 1);
-}
-
-EpollProactor::~EpollProactor() {
-    for (Slot& slot : slots_) {
-        if (slot.fd >= 0) ::close(slot.fd);
-    }
-}
-
-void EpollProactor::accept(conn::ConnId into) {
-    offer(into, stopping_);
 }
 
 void EpollProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) {
@@ -103,7 +91,7 @@ void EpollProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::
     // delivered at once (try_receive), so an idle connection holds no buffer.
     slot->receive_data = into.empty() ? scratch_.data() : into.data();
     slot->receive_size = into.empty() ? scratch_.size() : into.size();
-    if (const auto refused = refusal(*slot, conn, OpKind::Receive, drain_expired_)) {
+    if (const auto refused = refusal(*slot, conn, OpKind::Receive)) {
         finish(*slot, *refused, Delivery::Queued);
         return;
     }
@@ -178,28 +166,12 @@ std::size_t EpollProactor::peer_address(conn::ConnId conn, std::span<char> out) 
     return std::strlen(out.data());
 }
 
-void EpollProactor::close(conn::ConnId conn) {
-    Slot* slot = slot_for(conn);
-    if (slot == nullptr || slot->id != conn) return;
-    switch (slot->op) {
-        case SlotOp::Offered:
-            return;  // still the backend's; the core cannot close it
-        case SlotOp::Idle:
-            break;
-        case SlotOp::Finished:
-            cancel_result(*slot);
-            break;
-        case SlotOp::Receive:
-            finish(*slot, {.kind = OpKind::Receive, .status = IoStatus::Cancelled},
-                   Delivery::Queued);
-            break;
-        case SlotOp::Transmit:
-            finish_transmit(*slot, IoStatus::Cancelled, 0, Delivery::Queued);
-            break;
+void EpollProactor::cancel_in_flight(Slot& slot) {
+    if (slot.op == SlotOp::Receive) {
+        finish(slot, {.kind = OpKind::Receive, .status = IoStatus::Cancelled}, Delivery::Queued);
+    } else {
+        finish_transmit(slot, IoStatus::Cancelled, 0, Delivery::Queued);
     }
-    // Closing the last reference also removes the socket from the epoll set.
-    if (slot->fd >= 0) ::close(slot->fd);
-    slot->fd = -1;
 }
 
 void EpollProactor::finish(Slot& slot, const OpResult& result, Delivery delivery) {
@@ -221,10 +193,7 @@ void EpollProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
     for (;;) {
         deliver_queued();
         attempt_queued();
-        if (stopping_) {
-            if ((drain_expired_ || sink.idle()) && !lingers_.ending()) end_lingers();
-            if (may_return()) break;
-        }
+        if (stopping_ && stopped()) break;
         const int count = wait(events, kEventBatch, has_queued() || !attempts_.empty());
         const conn::Deadline now = time::TurnClock::begin_turn();
         if (now >= sink.housekeeping_due()) sink.housekeep(now);
@@ -327,11 +296,6 @@ void EpollProactor::expire_timers() {
                 accept_ready(i);
         }
     }
-}
-
-bool EpollProactor::may_return() const {
-    return (drain_expired_ || sink_->idle()) && ops_in_flight_ == 0 && !has_queued() &&
-           lingers_.in_flight == 0;
 }
 
 }  // namespace tpserve::platform

@@ -8,7 +8,7 @@
 // and completions are delivered from `run` on that thread. The epoll instance
 // belongs to this object (one per worker).
 //
-// Strategy (docs/linux-transmit.md: "gathered send" and "MSG_MORE + sendfile"):
+// Strategy (transmit: docs/linux-transmit.md):
 //  * every socket is nonblocking and registered once, edge-triggered
 //    (connections: IN|OUT|RDHUP at accept); readiness is cached per slot, so
 //    no epoll_ctl per operation.
@@ -18,8 +18,8 @@
 //  * receive / transmit are only recorded by the call; the syscalls are tried
 //    from `run` (same loop turn, after the current callbacks return), so a
 //    completion is never delivered inline.
-//  * transmit: TransmitPump (sendmsg with iovecs; MSG_MORE + sendfile for
-//    file ranges), resumed on EPOLLOUT.
+//  * transmit: TransmitPump ("gathered send": sendmsg with iovecs; "MSG_MORE
+//    + sendfile" for file ranges), resumed on EPOLLOUT.
 //  * deadlines: an indexed min-heap (O(log n), preallocated); epoll_pwait2's
 //    timeout is the nearest deadline (epoll_wait in ms where pwait2 is refused).
 //  * a Close plan ends with shutdown(SHUT_WR); the socket then drains in a
@@ -35,6 +35,7 @@
 // The process must ignore SIGPIPE (SignalWatcher does; create() also sets it):
 // sendfile(2) has no MSG_NOSIGNAL.
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -49,7 +50,6 @@
 #include "platform/linux/CompletionCore.h"
 #include "platform/linux/EpollOps.h"
 #include "platform/linux/Fd.h"
-#include "platform/linux/LingerPool.h"
 
 struct epoll_event;
 
@@ -58,25 +58,18 @@ namespace tpserve::platform {
 using EpollOptions = ProactorOptions;
 using EpollCounters = ProactorCounters;
 
-class EpollProactor final : public conn::Proactor, private CompletionCore<epoll::Slot> {
+class EpollProactor final : public CompletionCore<EpollProactor, epoll::Slot, epoll::Linger> {
 public:
     // Takes ownership of this worker's listening sockets (nonblocking). Returns
     // nullptr with `error` text if epoll or the eventfd cannot be set up.
     static std::unique_ptr<EpollProactor> create(std::vector<UniqueFd> listeners,
                                                  const EpollOptions& options, std::string& error);
-    ~EpollProactor() override;
-    EpollProactor(const EpollProactor&) = delete;
-    EpollProactor& operator=(const EpollProactor&) = delete;
 
-    void accept(conn::ConnId into) override;
+    // accept, close and counters: CompletionCore.
     void receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) override;
     void transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) override;
-    void close(conn::ConnId conn) override;
     [[nodiscard]] std::size_t peer_address(conn::ConnId conn, std::span<char> out) override;
     void run(conn::CompletionSink& sink, std::stop_token stop) override;
-
-    // Read on the worker thread (e.g. for the shutdown log after run returns).
-    [[nodiscard]] const EpollCounters& counters() const noexcept { return counters_; }
 
 private:
     struct Key {
@@ -88,6 +81,8 @@ public:
                   const EpollOptions& options);
 
 private:
+    friend CompletionCore;
+
     // EpollProactor.cpp: loop, receive, close, completions.
     void start_op(epoll::Slot& slot, conn::Deadline deadline);
     void queue_attempt(epoll::Slot& slot);
@@ -100,18 +95,17 @@ private:
     // Ends the op's deadline and records its result (CompletionCore::complete):
     // Delivery::Now only from run.
     void finish(epoll::Slot& slot, const OpResult& result, Delivery delivery);
-    [[nodiscard]] bool may_return() const;
+    // Completes the op Cancelled on the next turn.
+    void cancel_in_flight(epoll::Slot& slot);
+    static void close_socket(int fd) { ::close(fd); }
 
     // EpollAccept.cpp: accepts, stop and drain.
     void accept_ready(std::uint32_t listener);
     bool take_connection(int fd, std::uint32_t listener, const sockaddr_storage& peer);
     void begin_stop();
-    void on_drain_expired();
 
     // EpollTransmit.cpp: pumping the plan.
     void pump(epoll::Slot& slot);
-    void finish_transmit(epoll::Slot& slot, conn::IoStatus status, std::int32_t os_error,
-                         Delivery delivery);
 
     // EpollLinger.cpp: bounded lingering close.
     void start_linger(int fd);
@@ -134,16 +128,10 @@ private:
     std::vector<UniqueFd> listeners_;
     std::vector<std::string> listener_local_;  // fixed_local_address of each listener
     FifoRing<std::uint32_t> attempts_;         // slots whose op is to be tried in run
-    LingerPool<epoll::Linger> lingers_;
-    std::vector<std::byte> scratch_;  // receive-any bytes, valid while they are delivered
-    std::uint32_t ops_in_flight_ = 0;
     conn::DeadlineHeap timers_;
 
     bool use_pwait2_ = true;
-    bool stopping_ = false;
-    bool drain_expired_ = false;
     char local_[64] = {};
-    EpollCounters counters_;
 };
 
 }  // namespace tpserve::platform

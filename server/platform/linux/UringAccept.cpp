@@ -16,7 +16,6 @@ namespace tpserve::platform {
 using conn::IoStatus;
 using conn::OpKind;
 using uring::Slot;
-using uring::SlotOp;
 using uring::Tag;
 
 void UringProactor::arm_accept(std::uint32_t listener) {
@@ -99,18 +98,6 @@ void UringProactor::begin_stop() {
     } else {
         on_drain_expired();  // cannot time the drain: do not wait at all
     }
-}
-
-void UringProactor::on_drain_expired() {
-    drain_expired_ = true;
-    for (Slot& slot : slots_) {
-        if ((slot.op == SlotOp::Receive || slot.op == SlotOp::Send ||
-             slot.op == SlotOp::WaitWritable) &&
-            !slot.cancel_requested) {
-            cancel_op(slot);  // completes Cancelled; the core then closes it
-        }
-    }
-    end_lingers();
 }
 
 }  // namespace tpserve::platform

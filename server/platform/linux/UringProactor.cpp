@@ -82,9 +82,7 @@ UringProactor::UringProactor(Key, std::unique_ptr<uring::Ring> ring,
     : CompletionCore(std::max<std::uint32_t>(options.max_connections, 1)),
       ring_(std::move(ring)),
       options_(options),
-      deadlines_(std::max<std::uint32_t>(options.max_connections, 1)),
-      lingers_(std::max<std::uint32_t>(options.max_connections, 1)),
-      scratch_(conn::kReceiveAnyBytes) {
+      deadlines_(std::max<std::uint32_t>(options.max_connections, 1)) {
     options_.max_connections = std::max<std::uint32_t>(options.max_connections, 1);
     for (UniqueFd& fd : listeners) {
         std::string local = fixed_local_address(fd.get());
@@ -95,11 +93,8 @@ UringProactor::UringProactor(Key, std::unique_ptr<uring::Ring> ring,
 UringProactor::~UringProactor() {
     // The kernel may still hold pointers into slots_ and the lingers' discard
     // buffer: tear the ring down (cancelling what is in flight) before those
-    // buffers go away.
+    // buffers go away (CompletionCore's members, destroyed after this body).
     ring_.reset();
-    for (Slot& slot : slots_) {
-        if (slot.fd >= 0) ::close(slot.fd);
-    }
 }
 
 std::uint64_t UringProactor::op_user_data(Slot& slot) {
@@ -161,21 +156,19 @@ void UringProactor::submit_and_wait(bool block) {
     ring_->submit_and_wait_for(timeout);
 }
 
-void UringProactor::accept(conn::ConnId into) {
-    offer(into, stopping_);
-}
-
 void UringProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) {
     Slot* slot = slot_for(conn);
     if (slot == nullptr || in_flight(slot->op) || slot->op == SlotOp::Finished) return;
-    // A receive-any waits for POLLIN and reads on this thread into scratch_,
-    // delivered at once, so an idle connection pins no memory in the kernel.
+    // A receive-any (empty span) pins no memory while the connection is idle:
+    // a RECV that selects a buffer of the provided-buffer ring when bytes
+    // arrive, or, when the ring is missing or ran dry, a POLLIN after which
+    // this thread reads into scratch_. Either way it is delivered at once.
     slot->receive_any = into.empty();
     slot->ring_empty = false;
     slot->receive_data = slot->receive_any ? scratch_.data() : into.data();
     slot->receive_size = slot->receive_any ? scratch_.size() : into.size();
     slot->deadline = deadline;
-    if (const auto refused = refusal(*slot, conn, OpKind::Receive, drain_expired_)) {
+    if (const auto refused = refusal(*slot, conn, OpKind::Receive)) {
         finish(*slot, *refused, Delivery::Queued);
         return;
     }
@@ -259,7 +252,7 @@ void UringProactor::on_selected_receive(Slot& slot, std::int32_t res, std::uint3
     }
 }
 
-void UringProactor::close_later(int fd) {
+void UringProactor::close_socket(int fd) {
     if (!ring_->reserve(1)) {
         ::close(fd);
         return;
@@ -276,30 +269,7 @@ std::size_t UringProactor::peer_address(conn::ConnId conn, std::span<char> out) 
     return std::strlen(out.data());
 }
 
-void UringProactor::close(conn::ConnId conn) {
-    Slot* slot = slot_for(conn);
-    if (slot == nullptr || slot->id != conn) return;
-    switch (slot->op) {
-        case SlotOp::Offered:
-            return;  // still the backend's; the core cannot close it
-        case SlotOp::Idle:
-            break;
-        case SlotOp::Finished:
-            cancel_result(*slot);
-            break;
-        case SlotOp::Receive:
-        case SlotOp::Send:
-        case SlotOp::WaitWritable:
-            cancel_op(*slot);
-            break;
-    }
-    // The in-flight request holds its own reference to the socket, so closing
-    // the descriptor now is safe; the socket dies when the op is cancelled.
-    if (slot->fd >= 0) ::close(slot->fd);
-    slot->fd = -1;
-}
-
-void UringProactor::cancel_op(Slot& slot) {
+void UringProactor::cancel_in_flight(Slot& slot) {
     slot.cancel_requested = true;
     if (!ring_->reserve(1)) return;  // the op still ends at its deadline
     io_uring_sqe* sqe = ring_->sqe();
@@ -332,8 +302,7 @@ void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
     for (;;) {
         deliver_queued();
         if (stopping_) {
-            if ((drain_expired_ || sink.idle()) && !lingers_.ending()) end_lingers();
-            if (may_return()) break;
+            if (stopped()) break;
         } else {
             for (std::uint32_t i = 0; i < listeners_.size(); ++i) {
                 if (!listeners_[i].armed && listeners_[i].fd) arm_accept(i);
@@ -354,11 +323,6 @@ void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
         }
     }
     sink_ = nullptr;
-}
-
-bool UringProactor::may_return() const {
-    return (drain_expired_ || sink_->idle()) && ops_in_flight_ == 0 && !has_queued() &&
-           lingers_.in_flight == 0;
 }
 
 void UringProactor::arm_wake() {

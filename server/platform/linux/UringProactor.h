@@ -15,13 +15,14 @@
 //    at most until the nearest one, and an op that outlives its deadline is
 //    cancelled (IORING_OP_ASYNC_CANCEL) and completes TimedOut. No timeout SQE
 //    per op: a linked timeout costs an SQE, a CQE and an hrtimer each time.
-//  * transmit, memory only: one IORING_OP_SENDMSG (MSG_WAITALL, the kernel
-//    resumes short sends) per memory run, iovecs and msghdr kept in the slot.
-//  * transmit with file parts: the memory before a file range goes by
-//    sendmsg(MSG_MORE) and the range by sendfile(2), both called directly on
-//    this thread on the nonblocking socket, so header and body leave as one TCP
-//    push and no io-wq thread is used; when the socket is full an
-//    IORING_OP_POLL_ADD(POLLOUT) resumes it.
+//  * transmit, memory only ("gathered send"): one IORING_OP_SENDMSG
+//    (MSG_WAITALL, the kernel resumes short sends) per memory run, iovecs and
+//    msghdr kept in the slot.
+//  * transmit with file parts ("MSG_MORE + sendfile"): the memory before a
+//    file range goes by sendmsg(MSG_MORE) and the range by sendfile(2), both
+//    called directly on this thread on the nonblocking socket, so header and
+//    body leave as one TCP push and no io-wq thread is used; when the socket
+//    is full an IORING_OP_POLL_ADD(POLLOUT) resumes it.
 //  * a Close plan ends with shutdown(SHUT_WR); the socket then drains in a
 //    bounded lingering close (≤ 2 s, ≤ 64 KiB) that does not hold the slot.
 //
@@ -47,7 +48,6 @@
 #include "platform/common/ProactorOptions.h"
 #include "platform/linux/CompletionCore.h"
 #include "platform/linux/Fd.h"
-#include "platform/linux/LingerPool.h"
 #include "platform/linux/UringOps.h"
 
 struct io_uring_sqe;
@@ -62,7 +62,7 @@ class Ring;
 using UringOptions = ProactorOptions;
 using UringCounters = ProactorCounters;
 
-class UringProactor final : public conn::Proactor, private CompletionCore<uring::Slot> {
+class UringProactor final : public CompletionCore<UringProactor, uring::Slot, uring::Linger> {
 public:
     // Takes ownership of this worker's listening sockets. Returns nullptr with
     // `error` text and `error_errno` (positive errno, e.g. EPERM/ENOSYS when
@@ -70,19 +70,19 @@ public:
     static std::unique_ptr<UringProactor> create(std::vector<UniqueFd> listeners,
                                                  const UringOptions& options, std::string& error,
                                                  int& error_errno);
+    // Tears the ring down before the buffers the kernel may still point into.
     ~UringProactor() override;
     UringProactor(const UringProactor&) = delete;
     UringProactor& operator=(const UringProactor&) = delete;
+    UringProactor(UringProactor&&) = delete;
+    UringProactor& operator=(UringProactor&&) = delete;
 
-    void accept(conn::ConnId into) override;
+    // accept, close and counters: CompletionCore.
     void receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) override;
     void transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) override;
-    void close(conn::ConnId conn) override;
     [[nodiscard]] std::size_t peer_address(conn::ConnId conn, std::span<char> out) override;
     void run(conn::CompletionSink& sink, std::stop_token stop) override;
 
-    // Read on the worker thread (e.g. for the shutdown log after run returns).
-    [[nodiscard]] const UringCounters& counters() const noexcept { return counters_; }
     // False once the kernel refused multishot accept and single-shot is in use.
     [[nodiscard]] bool multishot_accept() const noexcept { return multishot_accept_; }
 
@@ -96,6 +96,8 @@ public:
                   const UringOptions& options);
 
 private:
+    friend CompletionCore;
+
     struct Listener {
         UniqueFd fd;
         bool armed = false;
@@ -112,11 +114,10 @@ private:
     void submit_receive(uring::Slot& slot, Delivery delivery);
     void receive_now(uring::Slot& slot);
     // IORING_OP_CLOSE with the next submission: no system call of its own.
-    void close_later(int fd);
+    void close_socket(int fd);
     void begin_stop();
-    void on_drain_expired();
-    void cancel_op(uring::Slot& slot);
-    [[nodiscard]] bool may_return() const;
+    // IORING_OP_ASYNC_CANCEL: the op completes Cancelled.
+    void cancel_in_flight(uring::Slot& slot);
     void arm_wake();
     static std::uint64_t op_user_data(uring::Slot& slot);
     // Starts the op's deadline (none when infinite); finish() ends it.
@@ -134,8 +135,6 @@ private:
     void pump(uring::Slot& slot, Delivery delivery);
     void submit_sendmsg(uring::Slot& slot, Delivery delivery);
     [[nodiscard]] bool arm_writable(uring::Slot& slot);
-    void finish_transmit(uring::Slot& slot, conn::IoStatus status, std::int32_t os_error,
-                         Delivery delivery);
 
     // UringLinger.cpp: bounded lingering close.
     void start_linger(int fd);
@@ -147,21 +146,15 @@ private:
     UringOptions options_;
     std::vector<Listener> listeners_;
     conn::DeadlineHeap deadlines_;  // by slot index
-    LingerPool<uring::Linger> lingers_;
-    std::vector<std::byte> scratch_;  // receive-any bytes, valid while they are delivered
     // Receive-any buffers the kernel picks (after ring_: freed after its teardown).
     std::unique_ptr<uring::BufferRing> buffer_ring_;
-    std::uint32_t ops_in_flight_ = 0;
 
     UniqueFd wake_fd_;
     std::uint64_t wake_value_ = 0;
     __kernel_timespec drain_timeout_{};
     bool multishot_accept_ = true;
-    bool stopping_ = false;
-    bool drain_expired_ = false;
     char peer_[64] = {};
     char local_[64] = {};
-    UringCounters counters_;
 };
 
 }  // namespace tpserve::platform

@@ -29,21 +29,14 @@
 namespace tpserve::platform {
 
 using conn::IoStatus;
-using conn::OpKind;
 using uring::Slot;
 using uring::SlotOp;
 
 void UringProactor::transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) {
-    Slot* slot = slot_for(conn);
-    if (slot == nullptr || slot->op != SlotOp::Idle) return;  // contract: one op at a time
-    slot->plan = &plan;
-    slot->sent = 0;
+    Slot* slot = start_transmit(conn, plan);
+    if (slot == nullptr) return;
     slot->deadline = deadline;
     slot->poll_first = false;
-    if (const auto refused = refusal(*slot, conn, OpKind::Transmit, drain_expired_)) {
-        finish_transmit(*slot, refused->status, refused->os_error, Delivery::Queued);
-        return;
-    }
     start_deadline(*slot);
     slot->direct = plan.has_file_parts();
     slot->pump.before_transmit(slot->fd, plan);
@@ -102,33 +95,6 @@ bool UringProactor::arm_writable(Slot& slot) {
     slot.op = SlotOp::WaitWritable;
     ++ops_in_flight_;
     return true;
-}
-
-void UringProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os_error,
-                                    Delivery delivery) {
-    ++counters_.transmits;
-    bool closed = false;
-    if (status == IoStatus::Ok && !slot.cancel_requested && slot.fd >= 0 &&
-        slot.plan->disposition == plan::Disposition::Close) {
-        // FIN after the last byte; the lingering close owns the socket from here
-        // and the slot is the core's again. Without unread input a plain close
-        // sends the same FIN with no drain to wait for.
-        if (slot.plan->linger) {
-            ::shutdown(slot.fd, SHUT_WR);
-            start_linger(slot.fd);
-        } else {
-            close_later(slot.fd);
-        }
-        slot.fd = -1;
-        closed = true;
-    }
-    finish(slot,
-           {.kind = OpKind::Transmit,
-            .status = status,
-            .bytes = slot.sent,
-            .os_error = os_error,
-            .closed = closed},
-           delivery);
 }
 
 }  // namespace tpserve::platform
