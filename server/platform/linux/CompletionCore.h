@@ -152,7 +152,7 @@ protected:
         }
     }
 
-    // The result a receive on `conn` has before it starts, if any: Failed
+    // The result an op on `conn` has before it starts, if any: Failed
     // (EBADF) when the slot holds no socket of `conn` (the slot then takes
     // `conn`, so the completion names it), Cancelled once the drain deadline
     // passed.
