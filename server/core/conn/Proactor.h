@@ -108,7 +108,10 @@ public:
     }
     // Abortive close. With an operation in flight, that operation completes
     // with Cancelled and the slot is free after that completion; otherwise the
-    // slot is free at once and no completion follows.
+    // slot is free at once and no completion follows. "In flight" includes an
+    // operation whose result the backend already knows but has not delivered
+    // yet: whatever that result was, it is dropped and the completion reports
+    // Cancelled (a receive with no bytes, a transmit with the bytes it sent).
     virtual void close(ConnId conn) = 0;
     // Runs the completion loop on the calling thread until a stop was
     // requested and the sink is idle (or the drain deadline passed).

@@ -16,9 +16,7 @@ namespace tpserve::platform {
 
 using conn::IoStatus;
 using conn::OpKind;
-using epoll::encode;
 using epoll::Slot;
-using epoll::SlotOp;
 using epoll::Tag;
 
 namespace {
@@ -55,8 +53,8 @@ void EpollProactor::accept_ready(std::uint32_t listener) {
 }
 
 bool EpollProactor::take_connection(int fd, std::uint32_t listener, const sockaddr_storage& peer) {
-    if (offered_count_ == 0) return false;
-    const conn::ConnId id = offered_[offered_head_];
+    if (!has_offer()) return false;
+    const conn::ConnId id = next_offer();
     Slot& slot = slots_[id.slot];
     ++slot.sequence;
     // Registered once for both directions; readiness is cached in the slot,
@@ -65,16 +63,11 @@ bool EpollProactor::take_connection(int fd, std::uint32_t listener, const sockad
     event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
     event.data.u64 = encode(Tag::Conn, slot.sequence, id.slot);
     if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) != 0) return false;
-    offered_head_ = (offered_head_ + 1) % offered_.size();
-    --offered_count_;
-    slot.fd = fd;
-    slot.op = SlotOp::Idle;
-    slot.cancel_requested = false;
+    take_offer(fd);
     // Nothing read yet: the registration reports bytes that are already there.
     slot.readable = false;
     slot.writable = true;
     slot.peer_hup = false;
-    slot.pump.new_socket();
     std::memcpy(&slot.peer, &peer, sizeof slot.peer);
     const std::string& fixed_local = listener_local_[listener];
     if (fixed_local.empty()) format_local(fd, local_, sizeof local_);
@@ -96,29 +89,8 @@ void EpollProactor::begin_stop() {
         listener.reset();
     timers_.cancel(accept_retry_timer());
     sink_->on_stop();
-    // Slots offered before the stop complete as Cancelled (queued, not inline).
-    while (offered_count_ > 0) {
-        const conn::ConnId id = offered_[offered_head_];
-        offered_head_ = (offered_head_ + 1) % offered_.size();
-        --offered_count_;
-        Slot& slot = slots_[id.slot];
-        slot.op = SlotOp::Idle;
-        finish(slot, OpKind::Accept, IoStatus::Cancelled, 0, 0, false, false);
-    }
+    cancel_offers();
     timers_.schedule(drain_timer(), conn::Clock::now() + options_.drain_timeout);
-}
-
-void EpollProactor::on_drain_expired() {
-    drain_expired_ = true;
-    for (Slot& slot : slots_) {
-        // Completes Cancelled in the next turn; the core then closes it.
-        if (slot.op == SlotOp::Receive) {
-            finish(slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, false);
-        } else if (slot.op == SlotOp::Transmit) {
-            finish_transmit(slot, IoStatus::Cancelled, 0, false);
-        }
-    }
-    end_lingers();
 }
 
 }  // namespace tpserve::platform

@@ -5,54 +5,42 @@
 
 #include <cerrno>
 #include <chrono>
+#include <span>
 
 #include "platform/linux/EpollOps.h"
 #include "platform/linux/EpollProactor.h"
 
 namespace tpserve::platform {
 
-using epoll::encode;
 using epoll::Linger;
-using epoll::Tag;
-
-namespace {
-
-constexpr std::chrono::seconds kLingerTime{2};
-
-}  // namespace
 
 void EpollProactor::start_linger(int fd) {
-    if (ending_lingers_ || free_lingers_.empty()) {
-        ::close(fd);
-        return;
-    }
-    const std::uint32_t index = free_lingers_.back();
+    const std::uint32_t index = lingers_.start(fd);
+    if (index == decltype(lingers_)::npos) return;
     Linger& linger = lingers_[index];
     ++linger.sequence;
     // The socket is already in the set as a connection: re-point its events
     // here (and only for input). MOD also reports bytes already queued.
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
-    event.data.u64 = encode(Tag::Linger, linger.sequence, index);
+    event.data.u64 = encode(epoll::Tag::Linger, linger.sequence, index);
     if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &event) != 0) {
-        ::close(fd);
+        lingers_.release(index);
         return;
     }
-    free_lingers_.pop_back();
-    linger.fd = fd;
-    linger.drained = 0;
-    ++lingers_in_flight_;
-    timers_.schedule(linger_timer(index), conn::Clock::now() + kLingerTime);
+    ++lingers_.in_flight;
+    timers_.schedule(linger_timer(index), conn::Clock::now() + decltype(lingers_)::kTime);
 }
 
 void EpollProactor::drain_linger(std::uint32_t index) {
     Linger& linger = lingers_[index];
+    const std::span<std::byte> discard = lingers_.discard();
     for (;;) {
         // Every lingering read lands in the same scratch buffer: it is never read.
-        const ssize_t n = ::recv(linger.fd, discard_.data(), discard_.size() - linger.drained, 0);
+        const ssize_t n = ::recv(linger.fd, discard.data(), discard.size() - linger.drained, 0);
         if (n > 0) {
             linger.drained += static_cast<std::uint32_t>(n);
-            if (linger.drained >= discard_.size()) break;  // byte budget spent
+            if (linger.drained >= discard.size()) break;  // byte budget spent
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
@@ -63,17 +51,14 @@ void EpollProactor::drain_linger(std::uint32_t index) {
 }
 
 void EpollProactor::end_linger(std::uint32_t index) {
-    Linger& linger = lingers_[index];
-    if (linger.fd < 0) return;
-    ::close(linger.fd);
-    linger.fd = -1;
+    if (lingers_[index].fd < 0) return;
+    lingers_.release(index);
     timers_.cancel(linger_timer(index));
-    free_lingers_.push_back(index);
-    --lingers_in_flight_;
+    --lingers_.in_flight;
 }
 
 void EpollProactor::end_lingers() {
-    ending_lingers_ = true;
+    lingers_.end();
     for (std::uint32_t i = 0; i < lingers_.size(); ++i)
         end_linger(i);
 }

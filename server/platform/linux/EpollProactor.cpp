@@ -21,7 +21,6 @@ namespace tpserve::platform {
 
 using conn::IoStatus;
 using conn::OpKind;
-using epoll::encode;
 using epoll::Slot;
 using epoll::SlotOp;
 using epoll::Tag;
@@ -29,7 +28,6 @@ using epoll::Tag;
 namespace {
 
 constexpr int kEventBatch = 256;
-constexpr std::size_t kLingerBytes = std::size_t{64} * 1024;
 
 bool in_flight(SlotOp op) {
     return op == SlotOp::Receive || op == SlotOp::Transmit;
@@ -74,49 +72,16 @@ std::unique_ptr<EpollProactor> EpollProactor::create(std::vector<UniqueFd> liste
 
 EpollProactor::EpollProactor(Key, UniqueFd epoll, UniqueFd wake, std::vector<UniqueFd> listeners,
                              const EpollOptions& options)
-    : epoll_(std::move(epoll)),
+    : CompletionCore(std::max<std::uint32_t>(options.max_connections, 1)),
+      epoll_(std::move(epoll)),
       wake_fd_(std::move(wake)),
       options_(options),
       listeners_(std::move(listeners)),
+      attempts_(std::max<std::uint32_t>(options.max_connections, 1)),
       timers_(2 * std::max<std::uint32_t>(options.max_connections, 1) + 2) {
-    const std::uint32_t capacity = std::max<std::uint32_t>(options.max_connections, 1);
     for (const UniqueFd& listener : listeners_)
         listener_local_.push_back(fixed_local_address(listener.get()));
-    options_.max_connections = capacity;
-    slots_.resize(capacity);
-    offered_.resize(capacity);
-    finished_.resize(capacity);
-    attempts_.resize(capacity);
-    lingers_.resize(capacity);
-    free_lingers_.reserve(capacity);
-    for (std::uint32_t i = capacity; i-- > 0;)
-        free_lingers_.push_back(i);
-    discard_.resize(kLingerBytes);
-    scratch_.resize(conn::kReceiveAnyBytes);
-}
-
-EpollProactor::~EpollProactor() {
-    for (Slot& slot : slots_) {
-        if (slot.fd >= 0) ::close(slot.fd);
-    }
-    for (epoll::Linger& linger : lingers_) {
-        if (linger.fd >= 0) ::close(linger.fd);
-    }
-}
-
-Slot* EpollProactor::slot_for(conn::ConnId conn) {
-    return conn.slot < slots_.size() ? &slots_[conn.slot] : nullptr;
-}
-
-void EpollProactor::accept(conn::ConnId into) {
-    Slot* slot = slot_for(into);
-    // After stop the offer is dropped: no accept will ever complete it.
-    if (slot == nullptr || stopping_ || offered_count_ == offered_.size()) return;
-    slot->id = into;
-    slot->op = SlotOp::Offered;
-    slot->cancel_requested = false;
-    offered_[(offered_head_ + offered_count_) % offered_.size()] = into;
-    ++offered_count_;
+    options_.max_connections = std::max<std::uint32_t>(options.max_connections, 1);
 }
 
 void EpollProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) {
@@ -126,13 +91,8 @@ void EpollProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::
     // delivered at once (try_receive), so an idle connection holds no buffer.
     slot->receive_data = into.empty() ? scratch_.data() : into.data();
     slot->receive_size = into.empty() ? scratch_.size() : into.size();
-    if (slot->id != conn || slot->fd < 0) {
-        slot->id = conn;
-        finish(*slot, OpKind::Receive, IoStatus::Failed, 0, EBADF, false, false);
-        return;
-    }
-    if (drain_expired_) {
-        finish(*slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, false);
+    if (const auto refused = refusal(*slot, conn, OpKind::Receive)) {
+        finish(*slot, *refused, Delivery::Queued);
         return;
     }
     slot->op = SlotOp::Receive;
@@ -149,18 +109,14 @@ void EpollProactor::start_op(Slot& slot, conn::Deadline deadline) {
 void EpollProactor::queue_attempt(Slot& slot) {
     if (slot.attempt_queued) return;  // one entry serves whatever op the slot has then
     slot.attempt_queued = true;
-    attempts_[(attempts_head_ + attempts_count_) % attempts_.size()] = slot.id.slot;
-    ++attempts_count_;
+    attempts_.push(slot.id.slot);
 }
 
 void EpollProactor::attempt_queued() {
     // Only what was queued before this pass; ops started by the callbacks
     // below wait for the next turn, so a busy sink cannot starve epoll.
-    for (std::size_t n = attempts_count_; n > 0; --n) {
-        const std::uint32_t index = attempts_[attempts_head_];
-        attempts_head_ = (attempts_head_ + 1) % attempts_.size();
-        --attempts_count_;
-        Slot& slot = slots_[index];
+    for (std::size_t n = attempts_.size(); n > 0; --n) {
+        Slot& slot = slots_[attempts_.pop()];
         slot.attempt_queued = false;
         attempt(slot);
     }
@@ -170,7 +126,7 @@ void EpollProactor::attempt(Slot& slot) {
     if (slot.op == SlotOp::Receive) {
         if (slot.readable) try_receive(slot);
     } else if (slot.op == SlotOp::Transmit) {
-        if (slot.writable) pump(slot, true);
+        if (slot.writable) pump(slot);
     }
 }
 
@@ -183,12 +139,11 @@ void EpollProactor::try_receive(Slot& slot) {
             if (static_cast<std::size_t>(n) < slot.receive_size && !slot.peer_hup) {
                 slot.readable = false;
             }
-            finish(slot, OpKind::Receive, IoStatus::Ok, static_cast<std::uint64_t>(n), 0, false,
-                   true);
+            finish(slot, received(static_cast<std::uint64_t>(n)), Delivery::Now);
             return;
         }
         if (n == 0) {
-            finish(slot, OpKind::Receive, IoStatus::PeerClosed, 0, 0, false, true);
+            finish(slot, {.kind = OpKind::Receive, .status = IoStatus::PeerClosed}, Delivery::Now);
             return;
         }
         const int error = errno;
@@ -197,7 +152,7 @@ void EpollProactor::try_receive(Slot& slot) {
             slot.readable = false;
             return;  // EPOLLIN resumes it
         }
-        finish(slot, OpKind::Receive, uring::status_for(error), 0, error, false, true);
+        finish(slot, receive_error(error), Delivery::Now);
         return;
     }
 }
@@ -211,75 +166,18 @@ std::size_t EpollProactor::peer_address(conn::ConnId conn, std::span<char> out) 
     return std::strlen(out.data());
 }
 
-void EpollProactor::close(conn::ConnId conn) {
-    Slot* slot = slot_for(conn);
-    if (slot == nullptr || slot->id != conn) return;
-    switch (slot->op) {
-        case SlotOp::Offered:
-            return;  // still the backend's; the core cannot close it
-        case SlotOp::Idle:
-            break;
-        case SlotOp::Finished:
-            slot->cancel_requested = true;  // the queued completion reports Cancelled
-            break;
-        case SlotOp::Receive:
-        case SlotOp::Transmit:
-            if (slot->op == SlotOp::Transmit) ++counters_.transmits;
-            finish(*slot, slot->op == SlotOp::Receive ? OpKind::Receive : OpKind::Transmit,
-                   IoStatus::Cancelled, slot->op == SlotOp::Receive ? 0 : slot->sent, 0, false,
-                   false);
-            break;
+void EpollProactor::cancel_in_flight(Slot& slot) {
+    if (slot.op == SlotOp::Receive) {
+        finish(slot, {.kind = OpKind::Receive, .status = IoStatus::Cancelled}, Delivery::Queued);
+    } else {
+        finish_transmit(slot, IoStatus::Cancelled, 0, Delivery::Queued);
     }
-    // Closing the last reference also removes the socket from the epoll set.
-    if (slot->fd >= 0) ::close(slot->fd);
-    slot->fd = -1;
 }
 
-void EpollProactor::finish(Slot& slot, OpKind kind, IoStatus status, std::uint64_t bytes,
-                           std::int32_t os_error, bool closed, bool now) {
+void EpollProactor::finish(Slot& slot, const OpResult& result, Delivery delivery) {
     if (in_flight(slot.op)) --ops_in_flight_;
     timers_.cancel(slot.id.slot);
-    slot.result_kind = kind;
-    slot.result_status = status;
-    slot.result_bytes = bytes;
-    slot.result_error = os_error;
-    slot.result_closed = closed;
-    if (now) {
-        deliver(slot);
-        return;
-    }
-    // Never inline: queue it for the loop.
-    slot.op = SlotOp::Finished;
-    finished_[(finished_head_ + finished_count_) % finished_.size()] = slot.id.slot;
-    ++finished_count_;
-}
-
-void EpollProactor::deliver(Slot& slot) {
-    conn::Completion completion;
-    completion.conn = slot.id;
-    completion.kind = slot.result_kind;
-    completion.status = slot.cancel_requested ? IoStatus::Cancelled : slot.result_status;
-    completion.bytes = slot.result_bytes;
-    completion.closed = slot.result_closed;
-    completion.os_error = slot.result_error;
-    if (completion.kind == OpKind::Receive && completion.status == IoStatus::Ok) {
-        completion.data = {slot.receive_data, static_cast<std::size_t>(slot.result_bytes)};
-    }
-    // The sink may start the next op on this slot from inside the call.
-    slot.op = SlotOp::Idle;
-    slot.cancel_requested = false;
-    slot.plan = nullptr;
-    sink_->on_completion(completion);
-}
-
-void EpollProactor::deliver_queued() {
-    for (std::size_t n = finished_count_; n > 0 && finished_count_ > 0; --n) {
-        const std::uint32_t index = finished_[finished_head_];
-        finished_head_ = (finished_head_ + 1) % finished_.size();
-        --finished_count_;
-        Slot& slot = slots_[index];
-        if (slot.op == SlotOp::Finished) deliver(slot);
-    }
+    complete(slot, result, delivery);
 }
 
 void EpollProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
@@ -295,11 +193,8 @@ void EpollProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
     for (;;) {
         deliver_queued();
         attempt_queued();
-        if (stopping_) {
-            if ((drain_expired_ || sink.idle()) && !ending_lingers_) end_lingers();
-            if (may_return()) break;
-        }
-        const int count = wait(events, kEventBatch, finished_count_ > 0 || attempts_count_ > 0);
+        if (stopping_ && stopped()) break;
+        const int count = wait(events, kEventBatch, has_queued() || !attempts_.empty());
         const conn::Deadline now = time::TurnClock::begin_turn();
         if (now >= sink.housekeeping_due()) sink.housekeep(now);
         for (int i = 0; i < count; ++i)
@@ -345,12 +240,12 @@ int EpollProactor::wait(epoll_event* events, int capacity, bool poll_only) {
 }
 
 void EpollProactor::handle_event(std::uint64_t data, std::uint32_t events) {
-    const std::uint32_t index = epoll::index_of(data);
-    switch (epoll::tag_of(data)) {
+    const std::uint32_t index = index_of(data);
+    switch (tag_of<Tag>(data)) {
         case Tag::Conn: {
             if (index >= slots_.size()) return;
             Slot& slot = slots_[index];
-            if (slot.fd < 0 || epoll::sequence_of(data) != (slot.sequence & 0xFFFFFFu)) return;
+            if (slot.fd < 0 || !same_sequence(data, slot.sequence)) return;
             // Errors and hang-ups make both directions "ready": the next
             // syscall reports what happened.
             if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) slot.readable = true;
@@ -371,7 +266,7 @@ void EpollProactor::handle_event(std::uint64_t data, std::uint32_t events) {
         }
         case Tag::Linger:
             if (index < lingers_.size() && lingers_[index].fd >= 0 &&
-                epoll::sequence_of(data) == (lingers_[index].sequence & 0xFFFFFFu)) {
+                same_sequence(data, lingers_[index].sequence)) {
                 drain_linger(index);
             }
             return;
@@ -386,9 +281,11 @@ void EpollProactor::expire_timers() {
         if (id < slots_.size()) {
             Slot& slot = slots_[id];
             if (slot.op == SlotOp::Receive) {
-                finish(slot, OpKind::Receive, IoStatus::TimedOut, 0, ETIME, false, true);
+                finish(slot,
+                       {.kind = OpKind::Receive, .status = IoStatus::TimedOut, .os_error = ETIME},
+                       Delivery::Now);
             } else if (slot.op == SlotOp::Transmit) {
-                finish_transmit(slot, IoStatus::TimedOut, ETIME, true);
+                finish_transmit(slot, IoStatus::TimedOut, ETIME, Delivery::Now);
             }
         } else if (id < drain_timer()) {
             end_linger(id - options_.max_connections);
@@ -399,11 +296,6 @@ void EpollProactor::expire_timers() {
                 accept_ready(i);
         }
     }
-}
-
-bool EpollProactor::may_return() const {
-    return (drain_expired_ || sink_->idle()) && ops_in_flight_ == 0 && finished_count_ == 0 &&
-           lingers_in_flight_ == 0;
 }
 
 }  // namespace tpserve::platform

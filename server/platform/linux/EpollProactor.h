@@ -8,7 +8,7 @@
 // and completions are delivered from `run` on that thread. The epoll instance
 // belongs to this object (one per worker).
 //
-// Strategy (see shared/reference/linux-transmit.md, A and B1):
+// Strategy (transmit: docs/linux-transmit.md):
 //  * every socket is nonblocking and registered once, edge-triggered
 //    (connections: IN|OUT|RDHUP at accept); readiness is cached per slot, so
 //    no epoll_ctl per operation.
@@ -18,8 +18,8 @@
 //  * receive / transmit are only recorded by the call; the syscalls are tried
 //    from `run` (same loop turn, after the current callbacks return), so a
 //    completion is never delivered inline.
-//  * transmit: TransmitPump (sendmsg with iovecs; MSG_MORE + sendfile for
-//    file ranges), resumed on EPOLLOUT.
+//  * transmit: TransmitPump ("gathered send": sendmsg with iovecs; "MSG_MORE
+//    + sendfile" for file ranges), resumed on EPOLLOUT.
 //  * deadlines: an indexed min-heap (O(log n), preallocated); epoll_pwait2's
 //    timeout is the nearest deadline (epoll_wait in ms where pwait2 is refused).
 //  * a Close plan ends with shutdown(SHUT_WR); the socket then drains in a
@@ -35,6 +35,7 @@
 // The process must ignore SIGPIPE (SignalWatcher does; create() also sets it):
 // sendfile(2) has no MSG_NOSIGNAL.
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -44,48 +45,31 @@
 
 #include "conn/DeadlineHeap.h"
 #include "conn/Proactor.h"
+#include "platform/common/FifoRing.h"
+#include "platform/common/ProactorOptions.h"
+#include "platform/linux/CompletionCore.h"
+#include "platform/linux/EpollOps.h"
 #include "platform/linux/Fd.h"
 
 struct epoll_event;
 
 namespace tpserve::platform {
 
-namespace epoll {
-struct Slot;
-struct Linger;
-}  // namespace epoll
+using EpollOptions = ProactorOptions;
+using EpollCounters = ProactorCounters;
 
-struct EpollOptions {
-    std::uint32_t max_connections = 4096;  // slots per worker: ConnId.slot < this
-    std::chrono::milliseconds drain_timeout{10'000};
-};
-
-struct EpollCounters {
-    std::uint64_t accepted = 0;
-    std::uint64_t dropped = 0;    // accepted while no slot was offered: closed at once
-    std::uint64_t transmits = 0;  // transmit completions (any status)
-    std::uint64_t bytes_sent = 0;
-};
-
-class EpollProactor final : public conn::Proactor {
+class EpollProactor final : public CompletionCore<EpollProactor, epoll::Slot, epoll::Linger> {
 public:
     // Takes ownership of this worker's listening sockets (nonblocking). Returns
     // nullptr with `error` text if epoll or the eventfd cannot be set up.
     static std::unique_ptr<EpollProactor> create(std::vector<UniqueFd> listeners,
                                                  const EpollOptions& options, std::string& error);
-    ~EpollProactor() override;
-    EpollProactor(const EpollProactor&) = delete;
-    EpollProactor& operator=(const EpollProactor&) = delete;
 
-    void accept(conn::ConnId into) override;
+    // accept, close and counters: CompletionCore.
     void receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) override;
     void transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) override;
-    void close(conn::ConnId conn) override;
     [[nodiscard]] std::size_t peer_address(conn::ConnId conn, std::span<char> out) override;
     void run(conn::CompletionSink& sink, std::stop_token stop) override;
-
-    // Read on the worker thread (e.g. for the shutdown log after run returns).
-    [[nodiscard]] const EpollCounters& counters() const noexcept { return counters_; }
 
 private:
     struct Key {
@@ -97,8 +81,9 @@ public:
                   const EpollOptions& options);
 
 private:
+    friend CompletionCore;
+
     // EpollProactor.cpp: loop, receive, close, completions.
-    [[nodiscard]] epoll::Slot* slot_for(conn::ConnId conn);
     void start_op(epoll::Slot& slot, conn::Deadline deadline);
     void queue_attempt(epoll::Slot& slot);
     void attempt_queued();
@@ -107,23 +92,20 @@ private:
     [[nodiscard]] int wait(epoll_event* events, int capacity, bool poll_only);
     void handle_event(std::uint64_t data, std::uint32_t events);
     void expire_timers();
-    // Records an op's result; `now` delivers it (only from run), otherwise it
-    // is queued for the next loop turn.
-    void finish(epoll::Slot& slot, conn::OpKind kind, conn::IoStatus status, std::uint64_t bytes,
-                std::int32_t os_error, bool closed, bool now);
-    void deliver(epoll::Slot& slot);
-    void deliver_queued();
-    [[nodiscard]] bool may_return() const;
+    // Ends the op's deadline and records its result (CompletionCore::complete):
+    // Delivery::Now only from run.
+    void finish(epoll::Slot& slot, const OpResult& result, Delivery delivery);
+    // Completes the op Cancelled on the next turn.
+    void cancel_in_flight(epoll::Slot& slot);
+    static void close_socket(int fd) { ::close(fd); }
 
     // EpollAccept.cpp: accepts, stop and drain.
     void accept_ready(std::uint32_t listener);
     bool take_connection(int fd, std::uint32_t listener, const sockaddr_storage& peer);
     void begin_stop();
-    void on_drain_expired();
 
     // EpollTransmit.cpp: pumping the plan.
-    void pump(epoll::Slot& slot, bool now);
-    void finish_transmit(epoll::Slot& slot, conn::IoStatus status, std::int32_t os_error, bool now);
+    void pump(epoll::Slot& slot);
 
     // EpollLinger.cpp: bounded lingering close.
     void start_linger(int fd);
@@ -145,31 +127,11 @@ private:
     EpollOptions options_;
     std::vector<UniqueFd> listeners_;
     std::vector<std::string> listener_local_;  // fixed_local_address of each listener
-    std::vector<epoll::Slot> slots_;
-    std::vector<conn::ConnId> offered_;  // FIFO ring buffer of capacity max_connections
-    std::size_t offered_head_ = 0;
-    std::size_t offered_count_ = 0;
-    std::vector<std::uint32_t> finished_;  // slots with a queued completion, FIFO
-    std::size_t finished_head_ = 0;
-    std::size_t finished_count_ = 0;
-    std::vector<std::uint32_t> attempts_;  // slots whose op is to be tried in run, FIFO
-    std::size_t attempts_head_ = 0;
-    std::size_t attempts_count_ = 0;
-    std::vector<epoll::Linger> lingers_;
-    std::vector<std::uint32_t> free_lingers_;
-    std::vector<std::byte> discard_;  // where lingering reads land (never read)
-    std::vector<std::byte> scratch_;  // receive-any bytes, valid while they are delivered
-    std::uint32_t lingers_in_flight_ = 0;
-    std::uint32_t ops_in_flight_ = 0;
+    FifoRing<std::uint32_t> attempts_;         // slots whose op is to be tried in run
     conn::DeadlineHeap timers_;
 
-    conn::CompletionSink* sink_ = nullptr;
     bool use_pwait2_ = true;
-    bool stopping_ = false;
-    bool drain_expired_ = false;
-    bool ending_lingers_ = false;
     char local_[64] = {};
-    EpollCounters counters_;
 };
 
 }  // namespace tpserve::platform

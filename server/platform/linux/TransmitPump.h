@@ -1,12 +1,13 @@
 #pragma once
 // Sends a TransmitPlan on a nonblocking socket by direct syscalls on the
-// calling thread, shared by the Linux backends (shared/reference/
-// linux-transmit.md, strategies A and B1):
-//  * a run of memory parts goes by one sendmsg with iovecs (≤ IOV_MAX);
-//  * the memory before a file range is sent with MSG_MORE and the range by
-//    sendfile(2) with an explicit offset, so the header and the first body
-//    bytes leave as one TCP push — never the header as its own segment, and
-//    no TCP_CORK.
+// calling thread, shared by the Linux backends (docs/linux-transmit.md has the
+// strategies measured and why these two won):
+//  * "gathered send": a run of memory parts goes by one sendmsg with iovecs
+//    (≤ IOV_MAX);
+//  * "MSG_MORE + sendfile": the memory before a file range is sent with
+//    MSG_MORE and the range by sendfile(2) with an explicit offset, so the
+//    header and the first body bytes leave as one TCP push — never the header
+//    as its own segment, and no TCP_CORK.
 // What was sent is `consume`d from the plan, so a later call resumes where
 // this one stopped.
 //

@@ -15,9 +15,7 @@ namespace tpserve::platform {
 
 using conn::IoStatus;
 using conn::OpKind;
-using uring::encode;
 using uring::Slot;
-using uring::SlotOp;
 using uring::Tag;
 
 void UringProactor::arm_accept(std::uint32_t listener) {
@@ -54,22 +52,16 @@ void UringProactor::on_accept(std::uint32_t listener, std::int32_t res, std::uin
         return;
     }
     const int fd = res;
-    if (stopping_ || offered_count_ == 0) {
+    if (stopping_ || !has_offer()) {
         ::close(fd);
         if (!stopping_) ++counters_.dropped;
         return;
     }
-    const conn::ConnId id = offered_[offered_head_];
-    offered_head_ = (offered_head_ + 1) % offered_.size();
-    --offered_count_;
-    Slot& slot = slots_[id.slot];
-    slot.fd = fd;
-    slot.op = SlotOp::Idle;
-    slot.cancel_requested = false;
+    Slot& slot = take_offer(fd);
+    const conn::ConnId id = slot.id;
     // TCP_DEFER_ACCEPT: the request is usually here already, so the first
     // receive tries before it polls.
     slot.fresh = true;
-    slot.pump.new_socket();
     // No getpeername here: multishot accept returns no address, and the
     // core asks (peer_address) only when it logs the request.
     if (entry.local.empty()) format_local(fd, local_, sizeof local_);
@@ -96,15 +88,7 @@ void UringProactor::begin_stop() {
         entry.fd.reset();
     }
     sink_->on_stop();
-    // Slots offered before the stop complete as Cancelled (queued, not inline).
-    while (offered_count_ > 0) {
-        const conn::ConnId id = offered_[offered_head_];
-        offered_head_ = (offered_head_ + 1) % offered_.size();
-        --offered_count_;
-        Slot& slot = slots_[id.slot];
-        slot.op = SlotOp::Idle;
-        finish(slot, OpKind::Accept, IoStatus::Cancelled, 0, 0, false, false);
-    }
+    cancel_offers();
     if (ring_->reserve(1)) {
         drain_timeout_.tv_sec = options_.drain_timeout.count() / 1000;
         drain_timeout_.tv_nsec = (options_.drain_timeout.count() % 1000) * 1'000'000;
@@ -114,18 +98,6 @@ void UringProactor::begin_stop() {
     } else {
         on_drain_expired();  // cannot time the drain: do not wait at all
     }
-}
-
-void UringProactor::on_drain_expired() {
-    drain_expired_ = true;
-    for (Slot& slot : slots_) {
-        if ((slot.op == SlotOp::Receive || slot.op == SlotOp::Send ||
-             slot.op == SlotOp::WaitWritable) &&
-            !slot.cancel_requested) {
-            cancel_op(slot);  // completes Cancelled; the core then closes it
-        }
-    }
-    end_lingers();
 }
 
 }  // namespace tpserve::platform

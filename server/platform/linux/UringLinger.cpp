@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <span>
 
 #include "platform/linux/UringOps.h"
 #include "platform/linux/UringProactor.h"
@@ -9,29 +10,16 @@
 
 namespace tpserve::platform {
 
-using uring::encode;
 using uring::Linger;
 using uring::Tag;
 
-namespace {
-
-constexpr std::chrono::seconds kLingerTime{2};
-
-}  // namespace
-
 void UringProactor::start_linger(int fd) {
-    if (ending_lingers_ || free_lingers_.empty()) {
-        ::close(fd);
-        return;
-    }
-    const std::uint32_t index = free_lingers_.back();
-    free_lingers_.pop_back();
-    Linger& linger = lingers_[index];
-    linger.fd = fd;
-    linger.drained = 0;
-    const auto deadline = conn::Clock::now() + kLingerTime;
+    const std::uint32_t index = lingers_.start(fd);
+    if (index == decltype(lingers_)::npos) return;
+    const auto deadline = conn::Clock::now() + decltype(lingers_)::kTime;
     const auto ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch()).count();
+    Linger& linger = lingers_[index];
     linger.timeout.tv_sec = ns / 1'000'000'000;
     linger.timeout.tv_nsec = ns % 1'000'000'000;
     arm_linger(index);
@@ -40,43 +28,40 @@ void UringProactor::start_linger(int fd) {
 void UringProactor::arm_linger(std::uint32_t index) {
     Linger& linger = lingers_[index];
     if (!ring_->reserve(2)) {
-        ::close(linger.fd);
-        linger.fd = -1;
-        free_lingers_.push_back(index);
+        lingers_.release(index);
         return;
     }
     ++linger.sequence;
     io_uring_sqe* sqe = ring_->sqe();
     // Every lingering read lands in the same scratch buffer: it is never read.
-    io_uring_prep_recv(sqe, linger.fd, discard_.data(), discard_.size(), 0);
+    const std::span<std::byte> discard = lingers_.discard();
+    io_uring_prep_recv(sqe, linger.fd, discard.data(), discard.size(), 0);
     sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
     sqe->user_data = encode(Tag::Linger, linger.sequence, index);
     sqe->flags |= IOSQE_IO_LINK;
     io_uring_sqe* timeout = ring_->sqe();
     io_uring_prep_link_timeout(timeout, &linger.timeout, IORING_TIMEOUT_ABS);
     timeout->user_data = encode(Tag::LinkTimeout, 0, 0);
-    ++lingers_in_flight_;
+    ++lingers_.in_flight;
 }
 
 void UringProactor::on_linger(std::uint32_t index, std::uint32_t sequence, std::int32_t res) {
     if (index >= lingers_.size()) return;
     Linger& linger = lingers_[index];
-    if (linger.fd < 0 || sequence != (linger.sequence & 0xFFFFFFu)) return;
-    --lingers_in_flight_;
-    if (res > 0 && !ending_lingers_ &&
-        linger.drained + static_cast<std::uint32_t>(res) < discard_.size()) {
+    if (linger.fd < 0 || sequence != (linger.sequence & kSequenceMask)) return;
+    --lingers_.in_flight;
+    if (res > 0 && !lingers_.ending() &&
+        linger.drained + static_cast<std::uint32_t>(res) < lingers_.discard().size()) {
         linger.drained += static_cast<std::uint32_t>(res);
         arm_linger(index);
         return;
     }
     // EOF, error, deadline, byte budget spent, or shutdown.
-    ::close(linger.fd);
-    linger.fd = -1;
-    free_lingers_.push_back(index);
+    lingers_.release(index);
 }
 
 void UringProactor::end_lingers() {
-    ending_lingers_ = true;
+    lingers_.end();
     for (std::uint32_t i = 0; i < lingers_.size(); ++i) {
         Linger& linger = lingers_[i];
         if (linger.fd < 0 || !ring_->reserve(1)) continue;

@@ -27,7 +27,6 @@ namespace tpserve::platform {
 
 using conn::IoStatus;
 using conn::OpKind;
-using uring::encode;
 using uring::Slot;
 using uring::SlotOp;
 using uring::Tag;
@@ -35,7 +34,6 @@ using uring::Tag;
 namespace {
 
 constexpr std::size_t kCqeBatch = 256;
-constexpr std::size_t kLingerBytes = std::size_t{64} * 1024;
 // Receive-any buffers the kernel may fill before this thread hands them to
 // the core: 128 × 4 KiB per worker. Beyond that a receive falls back to a poll.
 constexpr std::uint32_t kReceiveBuffers = 128;
@@ -81,40 +79,22 @@ std::unique_ptr<UringProactor> UringProactor::create(std::vector<UniqueFd> liste
 
 UringProactor::UringProactor(Key, std::unique_ptr<uring::Ring> ring,
                              std::vector<UniqueFd> listeners, const UringOptions& options)
-    : ring_(std::move(ring)),
+    : CompletionCore(std::max<std::uint32_t>(options.max_connections, 1)),
+      ring_(std::move(ring)),
       options_(options),
       deadlines_(std::max<std::uint32_t>(options.max_connections, 1)) {
-    const std::uint32_t capacity = std::max<std::uint32_t>(options.max_connections, 1);
-    options_.max_connections = capacity;
+    options_.max_connections = std::max<std::uint32_t>(options.max_connections, 1);
     for (UniqueFd& fd : listeners) {
         std::string local = fixed_local_address(fd.get());
         listeners_.push_back(Listener{std::move(fd), false, std::move(local)});
     }
-    slots_.resize(capacity);
-    offered_.resize(capacity);
-    finished_.resize(capacity);
-    lingers_.resize(capacity);
-    free_lingers_.reserve(capacity);
-    for (std::uint32_t i = capacity; i-- > 0;)
-        free_lingers_.push_back(i);
-    discard_.resize(kLingerBytes);
-    scratch_.resize(conn::kReceiveAnyBytes);
 }
 
 UringProactor::~UringProactor() {
-    // The kernel may still hold pointers into slots_ and discard_: tear the ring
-    // down (cancelling what is in flight) before those buffers go away.
+    // The kernel may still hold pointers into slots_ and the lingers' discard
+    // buffer: tear the ring down (cancelling what is in flight) before those
+    // buffers go away (CompletionCore's members, destroyed after this body).
     ring_.reset();
-    for (Slot& slot : slots_) {
-        if (slot.fd >= 0) ::close(slot.fd);
-    }
-    for (uring::Linger& linger : lingers_) {
-        if (linger.fd >= 0) ::close(linger.fd);
-    }
-}
-
-Slot* UringProactor::slot_for(conn::ConnId conn) {
-    return conn.slot < slots_.size() ? &slots_[conn.slot] : nullptr;
 }
 
 std::uint64_t UringProactor::op_user_data(Slot& slot) {
@@ -176,47 +156,35 @@ void UringProactor::submit_and_wait(bool block) {
     ring_->submit_and_wait_for(timeout);
 }
 
-void UringProactor::accept(conn::ConnId into) {
-    Slot* slot = slot_for(into);
-    // After stop the offer is dropped: no accept will ever complete it.
-    if (slot == nullptr || stopping_ || offered_count_ == offered_.size()) return;
-    slot->id = into;
-    slot->op = SlotOp::Offered;
-    slot->cancel_requested = false;
-    offered_[(offered_head_ + offered_count_) % offered_.size()] = into;
-    ++offered_count_;
-}
-
 void UringProactor::receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) {
     Slot* slot = slot_for(conn);
     if (slot == nullptr || in_flight(slot->op) || slot->op == SlotOp::Finished) return;
-    // A receive-any waits for POLLIN and reads on this thread into scratch_,
-    // delivered at once, so an idle connection pins no memory in the kernel.
+    // A receive-any (empty span) pins no memory while the connection is idle:
+    // a RECV that selects a buffer of the provided-buffer ring when bytes
+    // arrive, or, when the ring is missing or ran dry, a POLLIN after which
+    // this thread reads into scratch_. Either way it is delivered at once.
     slot->receive_any = into.empty();
     slot->ring_empty = false;
     slot->receive_data = slot->receive_any ? scratch_.data() : into.data();
     slot->receive_size = slot->receive_any ? scratch_.size() : into.size();
     slot->deadline = deadline;
-    if (slot->id != conn || slot->fd < 0) {
-        slot->id = conn;
-        finish(*slot, OpKind::Receive, IoStatus::Failed, 0, EBADF, false, false);
-        return;
-    }
-    if (drain_expired_) {
-        finish(*slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, false);
+    if (const auto refused = refusal(*slot, conn, OpKind::Receive)) {
+        finish(*slot, *refused, Delivery::Queued);
         return;
     }
     start_deadline(*slot);
-    submit_receive(*slot, false);
+    submit_receive(*slot, Delivery::Queued);
 }
 
-void UringProactor::submit_receive(Slot& slot, bool now) {
+void UringProactor::submit_receive(Slot& slot, Delivery delivery) {
     if (slot.timed_out) {
-        finish(slot, OpKind::Receive, IoStatus::TimedOut, 0, ETIME, false, now);
+        finish(slot, {.kind = OpKind::Receive, .status = IoStatus::TimedOut, .os_error = ETIME},
+               delivery);
         return;
     }
     if (!ring_->reserve(1)) {
-        finish(slot, OpKind::Receive, IoStatus::NoResources, 0, EBUSY, false, now);
+        finish(slot, {.kind = OpKind::Receive, .status = IoStatus::NoResources, .os_error = EBUSY},
+               delivery);
         return;
     }
     io_uring_sqe* sqe = ring_->sqe();
@@ -245,17 +213,15 @@ void UringProactor::receive_now(Slot& slot) {
         const ssize_t n = ::recv(slot.fd, slot.receive_data, slot.receive_size, 0);
         if (n > 0) {
             // Delivered now: the next receive-any reuses scratch_.
-            finish(slot, OpKind::Receive, IoStatus::Ok, static_cast<std::uint64_t>(n), 0, false,
-                   true);
+            finish(slot, received(static_cast<std::uint64_t>(n)), Delivery::Now);
         } else if (n == 0) {
-            finish(slot, OpKind::Receive, IoStatus::PeerClosed, 0, 0, false, true);
+            finish(slot, {.kind = OpKind::Receive, .status = IoStatus::PeerClosed}, Delivery::Now);
         } else if (errno == EINTR) {
             continue;
         } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            submit_receive(slot, true);  // a spurious wake-up: wait again
+            submit_receive(slot, Delivery::Now);  // a spurious wake-up: wait again
         } else {
-            const int error = errno;
-            finish(slot, OpKind::Receive, uring::status_for(error), 0, error, false, true);
+            finish(slot, receive_error(errno), Delivery::Now);
         }
         return;
     }
@@ -266,27 +232,27 @@ void UringProactor::on_selected_receive(Slot& slot, std::int32_t res, std::uint3
     const auto id = static_cast<std::uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT);
     if (has_buffer && res > 0 && !slot.cancel_requested) {
         slot.receive_data = buffer_ring_->buffer(id);
-        finish(slot, OpKind::Receive, IoStatus::Ok, static_cast<std::uint64_t>(res), 0, false,
-               true);  // delivered now: the core copies the bytes out
+        // Delivered now: the core copies the bytes out.
+        finish(slot, received(static_cast<std::uint64_t>(res)), Delivery::Now);
         buffer_ring_->give_back(id);
         return;
     }
     if (has_buffer) buffer_ring_->give_back(id);
     if (slot.cancel_requested) {
-        finish(slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, true);
+        finish(slot, {.kind = OpKind::Receive, .status = IoStatus::Cancelled}, Delivery::Now);
     } else if (res == 0) {
-        finish(slot, OpKind::Receive, IoStatus::PeerClosed, 0, 0, false, true);
+        finish(slot, {.kind = OpKind::Receive, .status = IoStatus::PeerClosed}, Delivery::Now);
     } else if (res == -ENOBUFS || res == -EAGAIN) {
         // More connections had bytes at once than the ring has buffers: this
         // one waits with a poll and reads into scratch_ instead.
         slot.ring_empty = res == -ENOBUFS;
-        submit_receive(slot, true);
+        submit_receive(slot, Delivery::Now);
     } else {
-        finish(slot, OpKind::Receive, uring::status_for(-res), 0, -res, false, true);
+        finish(slot, receive_error(-res), Delivery::Now);
     }
 }
 
-void UringProactor::close_later(int fd) {
+void UringProactor::close_socket(int fd) {
     if (!ring_->reserve(1)) {
         ::close(fd);
         return;
@@ -303,30 +269,7 @@ std::size_t UringProactor::peer_address(conn::ConnId conn, std::span<char> out) 
     return std::strlen(out.data());
 }
 
-void UringProactor::close(conn::ConnId conn) {
-    Slot* slot = slot_for(conn);
-    if (slot == nullptr || slot->id != conn) return;
-    switch (slot->op) {
-        case SlotOp::Offered:
-            return;  // still the backend's; the core cannot close it
-        case SlotOp::Idle:
-            break;
-        case SlotOp::Finished:
-            slot->cancel_requested = true;
-            break;
-        case SlotOp::Receive:
-        case SlotOp::Send:
-        case SlotOp::WaitWritable:
-            cancel_op(*slot);
-            break;
-    }
-    // The in-flight request holds its own reference to the socket, so closing
-    // the descriptor now is safe; the socket dies when the op is cancelled.
-    if (slot->fd >= 0) ::close(slot->fd);
-    slot->fd = -1;
-}
-
-void UringProactor::cancel_op(Slot& slot) {
+void UringProactor::cancel_in_flight(Slot& slot) {
     slot.cancel_requested = true;
     if (!ring_->reserve(1)) return;  // the op still ends at its deadline
     io_uring_sqe* sqe = ring_->sqe();
@@ -334,53 +277,10 @@ void UringProactor::cancel_op(Slot& slot) {
     sqe->user_data = encode(Tag::Cancel, 0, 0);
 }
 
-void UringProactor::finish(Slot& slot, OpKind kind, IoStatus status, std::uint64_t bytes,
-                           std::int32_t os_error, bool closed, bool now) {
+void UringProactor::finish(Slot& slot, const OpResult& result, Delivery delivery) {
     deadlines_.cancel(slot.id.slot);
     slot.timed_out = false;
-    slot.result_kind = kind;
-    slot.result_status = slot.cancel_requested ? IoStatus::Cancelled : status;
-    slot.result_bytes = bytes;
-    slot.result_error = os_error;
-    slot.result_closed = closed;
-    if (now) {
-        deliver(slot);
-        return;
-    }
-    // Never inline: queue it for the loop.
-    slot.op = SlotOp::Finished;
-    finished_[(finished_head_ + finished_count_) % finished_.size()] = slot.id.slot;
-    ++finished_count_;
-}
-
-void UringProactor::deliver(Slot& slot) {
-    conn::Completion completion;
-    completion.conn = slot.id;
-    completion.kind = slot.result_kind;
-    completion.status = slot.result_status;
-    completion.bytes = slot.result_bytes;
-    completion.closed = slot.result_closed;
-    completion.os_error = slot.result_error;
-    if (completion.kind == OpKind::Receive && completion.status == IoStatus::Ok) {
-        completion.data = {slot.receive_data, static_cast<std::size_t>(slot.result_bytes)};
-    }
-    // The sink may start the next op on this slot from inside the call.
-    slot.op = SlotOp::Idle;
-    slot.cancel_requested = false;
-    slot.plan = nullptr;
-    sink_->on_completion(completion);
-}
-
-void UringProactor::deliver_queued() {
-    // Only what was queued before this turn: a sink that keeps finishing
-    // synchronously cannot starve the ring.
-    for (std::size_t n = finished_count_; n > 0 && finished_count_ > 0; --n) {
-        const std::uint32_t index = finished_[finished_head_];
-        finished_head_ = (finished_head_ + 1) % finished_.size();
-        --finished_count_;
-        Slot& slot = slots_[index];
-        if (slot.op == SlotOp::Finished) deliver(slot);
-    }
+    complete(slot, result, delivery);
 }
 
 void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
@@ -402,8 +302,7 @@ void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
     for (;;) {
         deliver_queued();
         if (stopping_) {
-            if ((drain_expired_ || sink.idle()) && !ending_lingers_) end_lingers();
-            if (may_return()) break;
+            if (stopped()) break;
         } else {
             for (std::uint32_t i = 0; i < listeners_.size(); ++i) {
                 if (!listeners_[i].armed && listeners_[i].fd) arm_accept(i);
@@ -411,7 +310,7 @@ void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
         }
         // One syscall per turn: submit everything queued, wait for one CQE
         // unless completions are already queued for delivery.
-        submit_and_wait(finished_count_ == 0);
+        submit_and_wait(!has_queued());
         const conn::Deadline now = time::TurnClock::begin_turn();
         if (now >= sink.housekeeping_due()) sink.housekeep(now);
         for (;;) {
@@ -426,11 +325,6 @@ void UringProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
     sink_ = nullptr;
 }
 
-bool UringProactor::may_return() const {
-    return (drain_expired_ || sink_->idle()) && ops_in_flight_ == 0 && finished_count_ == 0 &&
-           lingers_in_flight_ == 0;
-}
-
 void UringProactor::arm_wake() {
     if (!ring_->reserve(1)) return;
     io_uring_sqe* sqe = ring_->sqe();
@@ -439,13 +333,12 @@ void UringProactor::arm_wake() {
 }
 
 void UringProactor::handle_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t flags) {
-    const std::uint32_t index = uring::index_of(user_data);
-    switch (uring::tag_of(user_data)) {
+    const std::uint32_t index = index_of(user_data);
+    switch (tag_of<Tag>(user_data)) {
         case Tag::Conn: {
             if (index >= slots_.size()) return;
             Slot& slot = slots_[index];
-            if (!in_flight(slot.op) ||
-                uring::sequence_of(user_data) != (slot.sequence & 0xFFFFFFu)) {
+            if (!in_flight(slot.op) || !same_sequence(user_data, slot.sequence)) {
                 return;  // stale: belongs to an op that already completed
             }
             --ops_in_flight_;
@@ -462,7 +355,7 @@ void UringProactor::handle_cqe(std::uint64_t user_data, std::int32_t res, std::u
             on_drain_expired();
             return;
         case Tag::Linger:
-            on_linger(index, uring::sequence_of(user_data), res);
+            on_linger(index, sequence_of(user_data), res);
             return;
         case Tag::LinkTimeout:
         case Tag::Cancel:
@@ -478,36 +371,36 @@ void UringProactor::on_conn_cqe(Slot& slot, std::int32_t res, std::uint32_t flag
     }
     if (op == SlotOp::Receive) {
         if (slot.cancel_requested) {
-            finish(slot, OpKind::Receive, IoStatus::Cancelled, 0, 0, false, true);
+            finish(slot, {.kind = OpKind::Receive, .status = IoStatus::Cancelled}, Delivery::Now);
         } else if (slot.receive_any && res >= 0) {
             receive_now(slot);
         } else if (res > 0) {
-            finish(slot, OpKind::Receive, IoStatus::Ok, static_cast<std::uint64_t>(res), 0, false,
-                   true);
+            finish(slot, received(static_cast<std::uint64_t>(res)), Delivery::Now);
         } else if (res == 0) {
-            finish(slot, OpKind::Receive, IoStatus::PeerClosed, 0, 0, false, true);
+            finish(slot, {.kind = OpKind::Receive, .status = IoStatus::PeerClosed}, Delivery::Now);
         } else if (res == -EAGAIN) {
-            submit_receive(slot, true);  // kernels that honour O_NONBLOCK here
+            submit_receive(slot, Delivery::Now);  // kernels that honour O_NONBLOCK here
         } else {
-            finish(slot, OpKind::Receive, uring::status_for(-res), 0, -res, false, true);
+            finish(slot, receive_error(-res), Delivery::Now);
         }
         return;
     }
     // Send or WaitWritable: part of a transmit.
     if (slot.cancel_requested) {
-        finish_transmit(slot, IoStatus::Cancelled, 0, true);
+        finish_transmit(slot, IoStatus::Cancelled, 0, Delivery::Now);
     } else if (op == SlotOp::Send && res > 0) {
         slot.plan->consume(static_cast<std::uint64_t>(res));
         slot.sent += static_cast<std::uint64_t>(res);
         counters_.bytes_sent += static_cast<std::uint64_t>(res);
-        pump(slot, true);
+        pump(slot, Delivery::Now);
     } else if (res == -EAGAIN || (op == SlotOp::WaitWritable && res >= 0)) {
         slot.poll_first = true;
-        pump(slot, true);
+        pump(slot, Delivery::Now);
     } else if (res == 0) {
-        finish_transmit(slot, IoStatus::Reset, EPIPE, true);  // a stream send of 0 bytes
+        // A stream send of 0 bytes.
+        finish_transmit(slot, IoStatus::Reset, EPIPE, Delivery::Now);
     } else {
-        finish_transmit(slot, uring::status_for(-res), -res, true);
+        finish_transmit(slot, uring::status_for(-res), -res, Delivery::Now);
     }
 }
 

@@ -5,7 +5,7 @@
 // one thread only — `run` and every Proactor call happen on the worker thread,
 // and completions are delivered from `run` on that thread.
 //
-// Strategy (see shared/reference/linux-transmit.md):
+// Strategy (docs/linux-transmit.md):
 //  * accepts: multishot IORING_OP_ACCEPT per listener (single-shot, re-armed,
 //    where the kernel refuses multishot). A new socket goes to the oldest
 //    offered slot; with none offered it is closed at once and counted.
@@ -15,13 +15,14 @@
 //    at most until the nearest one, and an op that outlives its deadline is
 //    cancelled (IORING_OP_ASYNC_CANCEL) and completes TimedOut. No timeout SQE
 //    per op: a linked timeout costs an SQE, a CQE and an hrtimer each time.
-//  * transmit, memory only: one IORING_OP_SENDMSG (MSG_WAITALL, the kernel
-//    resumes short sends) per memory run, iovecs and msghdr kept in the slot.
-//  * transmit with file parts: the memory before a file range goes by
-//    sendmsg(MSG_MORE) and the range by sendfile(2), both called directly on
-//    this thread on the nonblocking socket, so header and body leave as one TCP
-//    push and no io-wq thread is used; when the socket is full an
-//    IORING_OP_POLL_ADD(POLLOUT) resumes it.
+//  * transmit, memory only ("gathered send"): one IORING_OP_SENDMSG
+//    (MSG_WAITALL, the kernel resumes short sends) per memory run, iovecs and
+//    msghdr kept in the slot.
+//  * transmit with file parts ("MSG_MORE + sendfile"): the memory before a
+//    file range goes by sendmsg(MSG_MORE) and the range by sendfile(2), both
+//    called directly on this thread on the nonblocking socket, so header and
+//    body leave as one TCP push and no io-wq thread is used; when the socket
+//    is full an IORING_OP_POLL_ADD(POLLOUT) resumes it.
 //  * a Close plan ends with shutdown(SHUT_WR); the socket then drains in a
 //    bounded lingering close (≤ 2 s, ≤ 64 KiB) that does not hold the slot.
 //
@@ -44,7 +45,10 @@
 
 #include "conn/DeadlineHeap.h"
 #include "conn/Proactor.h"
+#include "platform/common/ProactorOptions.h"
+#include "platform/linux/CompletionCore.h"
 #include "platform/linux/Fd.h"
+#include "platform/linux/UringOps.h"
 
 struct io_uring_sqe;
 
@@ -53,24 +57,12 @@ namespace tpserve::platform {
 namespace uring {
 class BufferRing;
 class Ring;
-struct Slot;
-struct Linger;
 }  // namespace uring
 
-struct UringOptions {
-    std::uint32_t max_connections = 4096;   // slots per worker: ConnId.slot < this
-    std::uint32_t receive_buffer_hint = 0;  // unused for now
-    std::chrono::milliseconds drain_timeout{10'000};
-};
+using UringOptions = ProactorOptions;
+using UringCounters = ProactorCounters;
 
-struct UringCounters {
-    std::uint64_t accepted = 0;
-    std::uint64_t dropped = 0;    // accepted while no slot was offered: closed at once
-    std::uint64_t transmits = 0;  // transmit completions (any status)
-    std::uint64_t bytes_sent = 0;
-};
-
-class UringProactor final : public conn::Proactor {
+class UringProactor final : public CompletionCore<UringProactor, uring::Slot, uring::Linger> {
 public:
     // Takes ownership of this worker's listening sockets. Returns nullptr with
     // `error` text and `error_errno` (positive errno, e.g. EPERM/ENOSYS when
@@ -78,19 +70,19 @@ public:
     static std::unique_ptr<UringProactor> create(std::vector<UniqueFd> listeners,
                                                  const UringOptions& options, std::string& error,
                                                  int& error_errno);
+    // Tears the ring down before the buffers the kernel may still point into.
     ~UringProactor() override;
     UringProactor(const UringProactor&) = delete;
     UringProactor& operator=(const UringProactor&) = delete;
+    UringProactor(UringProactor&&) = delete;
+    UringProactor& operator=(UringProactor&&) = delete;
 
-    void accept(conn::ConnId into) override;
+    // accept, close and counters: CompletionCore.
     void receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) override;
     void transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) override;
-    void close(conn::ConnId conn) override;
     [[nodiscard]] std::size_t peer_address(conn::ConnId conn, std::span<char> out) override;
     void run(conn::CompletionSink& sink, std::stop_token stop) override;
 
-    // Read on the worker thread (e.g. for the shutdown log after run returns).
-    [[nodiscard]] const UringCounters& counters() const noexcept { return counters_; }
     // False once the kernel refused multishot accept and single-shot is in use.
     [[nodiscard]] bool multishot_accept() const noexcept { return multishot_accept_; }
 
@@ -104,6 +96,8 @@ public:
                   const UringOptions& options);
 
 private:
+    friend CompletionCore;
+
     struct Listener {
         UniqueFd fd;
         bool armed = false;
@@ -117,16 +111,14 @@ private:
     void on_accept(std::uint32_t listener, std::int32_t res, std::uint32_t flags);
     void on_conn_cqe(uring::Slot& slot, std::int32_t res, std::uint32_t flags);
     void on_selected_receive(uring::Slot& slot, std::int32_t res, std::uint32_t flags);
-    void submit_receive(uring::Slot& slot, bool now);
+    void submit_receive(uring::Slot& slot, Delivery delivery);
     void receive_now(uring::Slot& slot);
     // IORING_OP_CLOSE with the next submission: no system call of its own.
-    void close_later(int fd);
+    void close_socket(int fd);
     void begin_stop();
-    void on_drain_expired();
-    void cancel_op(uring::Slot& slot);
-    [[nodiscard]] bool may_return() const;
+    // IORING_OP_ASYNC_CANCEL: the op completes Cancelled.
+    void cancel_in_flight(uring::Slot& slot);
     void arm_wake();
-    [[nodiscard]] uring::Slot* slot_for(conn::ConnId conn);
     static std::uint64_t op_user_data(uring::Slot& slot);
     // Starts the op's deadline (none when infinite); finish() ends it.
     void start_deadline(uring::Slot& slot);
@@ -135,18 +127,14 @@ private:
     // Cancels the expired ops, submits what is queued and waits for a CQE, at
     // most until the nearest deadline (not at all when `block` is false).
     void submit_and_wait(bool block);
-    // Records an op's result; `now` delivers it (only from CQE handling in
-    // run), otherwise it is queued for the next loop turn.
-    void finish(uring::Slot& slot, conn::OpKind kind, conn::IoStatus status, std::uint64_t bytes,
-                std::int32_t os_error, bool closed, bool now);
-    void deliver(uring::Slot& slot);
-    void deliver_queued();
+    // Ends the op's deadline and records its result (CompletionCore::complete):
+    // Delivery::Now only from CQE handling in run.
+    void finish(uring::Slot& slot, const OpResult& result, Delivery delivery);
 
     // UringTransmit.cpp: plan → sendmsg SQE / direct sendmsg + sendfile.
-    void pump(uring::Slot& slot, bool now);
-    void submit_sendmsg(uring::Slot& slot, bool now);
+    void pump(uring::Slot& slot, Delivery delivery);
+    void submit_sendmsg(uring::Slot& slot, Delivery delivery);
     [[nodiscard]] bool arm_writable(uring::Slot& slot);
-    void finish_transmit(uring::Slot& slot, conn::IoStatus status, std::int32_t os_error, bool now);
 
     // UringLinger.cpp: bounded lingering close.
     void start_linger(int fd);
@@ -157,34 +145,16 @@ private:
     std::unique_ptr<uring::Ring> ring_;
     UringOptions options_;
     std::vector<Listener> listeners_;
-    std::vector<uring::Slot> slots_;
-    std::vector<conn::ConnId> offered_;  // FIFO ring buffer of capacity max_connections
-    std::size_t offered_head_ = 0;
-    std::size_t offered_count_ = 0;
-    std::vector<std::uint32_t> finished_;  // slots with a queued completion, FIFO
-    std::size_t finished_head_ = 0;
-    std::size_t finished_count_ = 0;
     conn::DeadlineHeap deadlines_;  // by slot index
-    std::vector<uring::Linger> lingers_;
-    std::vector<std::uint32_t> free_lingers_;
-    std::vector<std::byte> discard_;  // where lingering reads land (never read)
-    std::vector<std::byte> scratch_;  // receive-any bytes, valid while they are delivered
     // Receive-any buffers the kernel picks (after ring_: freed after its teardown).
     std::unique_ptr<uring::BufferRing> buffer_ring_;
-    std::uint32_t lingers_in_flight_ = 0;
-    std::uint32_t ops_in_flight_ = 0;
 
     UniqueFd wake_fd_;
     std::uint64_t wake_value_ = 0;
     __kernel_timespec drain_timeout_{};
-    conn::CompletionSink* sink_ = nullptr;
     bool multishot_accept_ = true;
-    bool stopping_ = false;
-    bool drain_expired_ = false;
-    bool ending_lingers_ = false;
     char peer_[64] = {};
     char local_[64] = {};
-    UringCounters counters_;
 };
 
 }  // namespace tpserve::platform

@@ -4,15 +4,15 @@
 // MSG_WAITALL, so the kernel itself resumes short sends and the whole response
 // usually costs one SQE and one CQE.
 //
-// Plans with file parts: linux-transmit.md measured that what matters is one
-// TCP push per response, and that the io_uring splice chain needs blocking
+// Plans with file parts: docs/linux-transmit.md measured that what matters is
+// one TCP push per response, and that the io_uring splice chain needs blocking
 // sockets and parks an io-wq thread per transfer. So TransmitPump (shared with
 // the epoll backend) sends the memory before a file range with
 // sendmsg(MSG_MORE) and the range with sendfile(2), both called directly on
-// this thread on the nonblocking socket (B1: the header and the first body
-// bytes leave together; never TCP_CORK). A full socket buffer arms
-// POLL_ADD(POLLOUT), and sending resumes from the
-// plan's state when the socket is writable.
+// this thread on the nonblocking socket ("MSG_MORE + sendfile": the header and
+// the first body bytes leave together; never TCP_CORK). A full socket buffer
+// arms POLL_ADD(POLLOUT), and sending resumes from the plan's state when the
+// socket is writable.
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -29,43 +29,31 @@
 namespace tpserve::platform {
 
 using conn::IoStatus;
-using conn::OpKind;
 using uring::Slot;
 using uring::SlotOp;
 
 void UringProactor::transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) {
-    Slot* slot = slot_for(conn);
-    if (slot == nullptr || slot->op != SlotOp::Idle) return;  // contract: one op at a time
-    slot->plan = &plan;
-    slot->sent = 0;
+    Slot* slot = start_transmit(conn, plan);
+    if (slot == nullptr) return;
     slot->deadline = deadline;
     slot->poll_first = false;
-    if (slot->id != conn || slot->fd < 0) {
-        slot->id = conn;
-        finish_transmit(*slot, IoStatus::Failed, EBADF, false);
-        return;
-    }
-    if (drain_expired_) {
-        finish_transmit(*slot, IoStatus::Cancelled, 0, false);
-        return;
-    }
     start_deadline(*slot);
     slot->direct = plan.has_file_parts();
     slot->pump.before_transmit(slot->fd, plan);
-    pump(*slot, false);
+    pump(*slot, Delivery::Queued);
 }
 
-void UringProactor::pump(Slot& slot, bool now) {
+void UringProactor::pump(Slot& slot, Delivery delivery) {
     if (slot.timed_out) {  // what was sent before the deadline is counted
-        finish_transmit(slot, IoStatus::TimedOut, ETIME, now);
+        finish_transmit(slot, IoStatus::TimedOut, ETIME, delivery);
         return;
     }
     plan::TransmitPlan& plan = *slot.plan;
     if (!slot.direct) {
         if (plan.empty()) {
-            finish_transmit(slot, IoStatus::Ok, 0, now);
+            finish_transmit(slot, IoStatus::Ok, 0, delivery);
         } else {
-            submit_sendmsg(slot, now);
+            submit_sendmsg(slot, delivery);
         }
         return;
     }
@@ -73,20 +61,20 @@ void UringProactor::pump(Slot& slot, bool now) {
     slot.sent += result.sent;
     counters_.bytes_sent += result.sent;
     if (result.status == TransmitPump::Status::Done) {
-        finish_transmit(slot, IoStatus::Ok, 0, now);
+        finish_transmit(slot, IoStatus::Ok, 0, delivery);
     } else if (result.status == TransmitPump::Status::Error) {
-        finish_transmit(slot, uring::status_for(result.error), result.error, now);
+        finish_transmit(slot, uring::status_for(result.error), result.error, delivery);
     } else if (!arm_writable(slot)) {
-        finish_transmit(slot, IoStatus::NoResources, EBUSY, now);
+        finish_transmit(slot, IoStatus::NoResources, EBUSY, delivery);
     }
 }
 
-void UringProactor::submit_sendmsg(Slot& slot, bool now) {
+void UringProactor::submit_sendmsg(Slot& slot, Delivery delivery) {
     std::uint64_t bytes = 0;
     bool more = false;
     const msghdr& message = slot.pump.gather(*slot.plan, bytes, more);
     if (!ring_->reserve(1)) {
-        finish_transmit(slot, IoStatus::NoResources, EBUSY, now);
+        finish_transmit(slot, IoStatus::NoResources, EBUSY, delivery);
         return;
     }
     io_uring_sqe* sqe = ring_->sqe();
@@ -107,26 +95,6 @@ bool UringProactor::arm_writable(Slot& slot) {
     slot.op = SlotOp::WaitWritable;
     ++ops_in_flight_;
     return true;
-}
-
-void UringProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os_error, bool now) {
-    ++counters_.transmits;
-    bool closed = false;
-    if (status == IoStatus::Ok && !slot.cancel_requested && slot.fd >= 0 &&
-        slot.plan->disposition == plan::Disposition::Close) {
-        // FIN after the last byte; the lingering close owns the socket from here
-        // and the slot is the core's again. Without unread input a plain close
-        // sends the same FIN with no drain to wait for.
-        if (slot.plan->linger) {
-            ::shutdown(slot.fd, SHUT_WR);
-            start_linger(slot.fd);
-        } else {
-            close_later(slot.fd);
-        }
-        slot.fd = -1;
-        closed = true;
-    }
-    finish(slot, OpKind::Transmit, status, slot.sent, os_error, closed, now);
 }
 
 }  // namespace tpserve::platform

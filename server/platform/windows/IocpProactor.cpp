@@ -4,6 +4,7 @@
 
 #include "log/ErrorLog.h"
 #include "plan/TransmitPlan.h"
+#include "platform/common/OpResult.h"
 #include "platform/windows/IocpErrors.h"
 #include "time/TurnClock.h"
 
@@ -238,18 +239,17 @@ void IocpProactor::deliver(Slot& slot, IoStatus status, std::uint64_t bytes, boo
                            std::int32_t os_error) {
     timers_.cancel(slot.id.slot);
     --ops_in_flight_;
-    conn::Completion completion;
-    completion.conn = slot.id;
-    completion.kind = slot.kind;
-    completion.status = status;
-    completion.bytes = bytes;
-    completion.closed = closed;
-    completion.os_error = os_error;
-    if (slot.kind == OpKind::Receive && status == IoStatus::Ok) {
-        // An empty-span receive's bytes are in the scratch, valid for this call only.
-        completion.data =
-            std::span<const std::byte>(slot.any ? scratch_.data() : slot.into.data(), bytes);
-    }
+    // A close() before the result was handled has already made it Cancelled
+    // (on_conn_completion, on_transmit_completion). An empty-span receive's
+    // bytes are in the scratch, valid for this call only.
+    const conn::Completion completion =
+        make_completion(slot.id,
+                        {.kind = slot.kind,
+                         .status = status,
+                         .bytes = bytes,
+                         .os_error = os_error,
+                         .closed = closed},
+                        slot.any ? scratch_.data() : slot.into.data());
     // Without a socket (cancelled offer, Close plan, close()) the slot is the
     // core's to offer again; with one, the connection goes on.
     slot.state = slot.socket == INVALID_SOCKET ? SlotState::Unused : SlotState::Open;

@@ -56,11 +56,11 @@
 
 #include "conn/DeadlineHeap.h"
 #include "conn/Proactor.h"
+#include "platform/common/OfferQueue.h"
 #include "platform/windows/AcceptorPool.h"
 #include "platform/windows/ExtensionFunctions.h"
 #include "platform/windows/IocpOps.h"
 #include "platform/windows/IocpStrategy.h"
-#include "platform/windows/OfferQueue.h"
 #include "platform/windows/UniqueHandle.h"
 
 namespace tpserve::platform {

@@ -203,5 +203,52 @@ TEST_P(ProactorContract, CloseRightAfterReceiveCancelsWithoutInlineCompletion) {
     EXPECT_EQ(read_to_eof(a.get()), "");
 }
 
+// close() after transmit() in the same callback: io_uring sends a plan with a
+// file part at once, so its result is known (and queued) before close();
+// epoll has it in flight. Either way the one completion reports Cancelled.
+TEST_P(ProactorContract, CloseAfterTransmitWhoseResultIsKnownReportsCancelled) {
+    TempFile file(1000);
+    const std::string head = head_for(file.bytes.size());
+    TestSink sink;
+    bool inline_completion = false;
+    bool in_hook = false;
+    std::optional<conn::ConnId> closed;
+    sink.hook = [&](TestSink& s, const conn::Completion& c) {
+        if (in_hook) inline_completion = true;
+        if (closed || c.kind != OpKind::Receive || c.status != IoStatus::Ok) return;
+        in_hook = true;
+        TestSink::Conn& conn = s.conns[c.conn.slot];
+        conn.plan.clear();
+        conn.plan.copy(head);
+        conn.plan.add(file.file, 0, file.bytes.size());
+        conn.busy = true;
+        s.proactor_->transmit(c.conn, conn.plan, conn::Clock::now() + s.transmit_timeout);
+        s.proactor_->close(c.conn);
+        conn.live = false;
+        closed = c.conn;
+        in_hook = false;
+    };
+    TestServer server(backend(), sink);
+    TPSERVE_START_OR_SKIP(server);
+    UniqueFd client = connect_to(server.port);
+    send_all(client.get(), "GET / HTTP/1.1\r\n\r\n");
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Transmit, IoStatus::Cancelled) == 1; }));
+    // The slot is free again: it is offered and takes the next connection.
+    UniqueFd next = connect_to(server.port);
+    ASSERT_TRUE(wait_until([&] { return sink.count(OpKind::Accept, IoStatus::Ok) == 2; }));
+    server.stop();
+    EXPECT_FALSE(inline_completion);
+    std::size_t transmits = 0;
+    for (const Recorded& e : sink.events()) {
+        if (e.conn == *closed && e.kind == OpKind::Transmit) {
+            ++transmits;
+            EXPECT_EQ(e.status, IoStatus::Cancelled);
+            EXPECT_FALSE(e.closed);
+            EXPECT_EQ(e.os_error, 0);
+        }
+    }
+    EXPECT_EQ(transmits, 1u);
+}
+
 }  // namespace
 }  // namespace tpserve::platform::test

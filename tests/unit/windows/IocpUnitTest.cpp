@@ -4,8 +4,8 @@
 
 #include <cstring>
 
+#include "platform/common/OfferQueue.h"
 #include "platform/windows/IocpStrategy.h"
-#include "platform/windows/OfferQueue.h"
 #include "platform/windows/PeerFormat.h"
 #include "platform/windows/Win32.h"
 
