@@ -2,8 +2,6 @@
 // Internal to the epoll backend: what one connection slot and one lingering
 // close keep, and how an epoll event's data names them. Everything here is
 // allocated once at create(); steady state only rewrites fields.
-#include <netinet/in.h>
-
 #include <cstddef>
 #include <cstdint>
 
@@ -67,13 +65,6 @@ struct Slot {
     plan::TransmitPlan* plan = nullptr;
     std::uint64_t sent = 0;
     TransmitPump pump;
-
-    // The client's address as accept4 gave it: formatted only when asked
-    // (peer_address), which is when a request is logged.
-    union {
-        sockaddr_in v4;
-        sockaddr_in6 v6;
-    } peer{};
 
     // The queued result of a Finished op.
     conn::OpKind result_kind = conn::OpKind::Receive;

@@ -81,7 +81,7 @@ public:
     void receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) override;
     void transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) override;
     void close(conn::ConnId conn) override;
-    [[nodiscard]] std::size_t peer_address(conn::ConnId conn, std::span<char> out) override;
+    [[nodiscard]] net::SocketAddress local_address(conn::ConnId conn) override;
     void run(conn::CompletionSink& sink, std::stop_token stop) override;
 
     // Read on the worker thread (e.g. for the shutdown log after run returns).
@@ -144,7 +144,7 @@ private:
     UniqueFd wake_fd_;
     EpollOptions options_;
     std::vector<UniqueFd> listeners_;
-    std::vector<std::string> listener_local_;  // fixed_local_address of each listener
+    std::vector<net::SocketAddress> listener_local_;  // fixed_local_address of each listener
     std::vector<epoll::Slot> slots_;
     std::vector<conn::ConnId> offered_;  // FIFO ring buffer of capacity max_connections
     std::size_t offered_head_ = 0;
@@ -168,7 +168,6 @@ private:
     bool stopping_ = false;
     bool drain_expired_ = false;
     bool ending_lingers_ = false;
-    char local_[64] = {};
     EpollCounters counters_;
 };
 

@@ -86,7 +86,8 @@ public:
     void receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) override;
     void transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) override;
     void close(conn::ConnId conn) override;
-    [[nodiscard]] std::size_t peer_address(conn::ConnId conn, std::span<char> out) override;
+    [[nodiscard]] net::SocketAddress peer_address(conn::ConnId conn) override;
+    [[nodiscard]] net::SocketAddress local_address(conn::ConnId conn) override;
     void run(conn::CompletionSink& sink, std::stop_token stop) override;
 
     // Read on the worker thread (e.g. for the shutdown log after run returns).
@@ -107,7 +108,7 @@ private:
     struct Listener {
         UniqueFd fd;
         bool armed = false;
-        std::string local;  // fixed_local_address: "" means getsockname per accept
+        net::SocketAddress local;  // fixed_local_address: None means getsockname on request
     };
 
     // UringProactor.cpp: loop, receive, close, completions.
@@ -182,8 +183,6 @@ private:
     bool stopping_ = false;
     bool drain_expired_ = false;
     bool ending_lingers_ = false;
-    char peer_[64] = {};
-    char local_[64] = {};
     UringCounters counters_;
 };
 

@@ -32,7 +32,8 @@ public:
 
     // --- driven by the test ---------------------------------------------
     // A client connects: completes the oldest offered accept. Returns its slot.
-    std::optional<std::uint32_t> connect(std::string peer = "192.0.2.7:40000");
+    std::optional<std::uint32_t> connect(
+        net::SocketAddress peer = net::SocketAddress::v4({192, 0, 2, 7}, 40000));
     // Bytes arrive for the receive in flight on `slot` (at most its buffer size,
     // or kReceiveAnyBytes for a receive into the backend's memory).
     void deliver(std::uint32_t slot, std::string_view bytes);
@@ -61,7 +62,6 @@ private:
     std::map<std::uint32_t, Pending> in_flight_;
     std::map<std::uint32_t, int> closed_;
     std::deque<conn::Completion> queue_;
-    std::deque<std::string> peers_;
     std::deque<std::string> backend_memory_;  // receive-any bytes not yet delivered
 };
 
