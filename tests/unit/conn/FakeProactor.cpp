@@ -50,6 +50,16 @@ void FakeProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
     }
 }
 
+net::SocketAddress FakeProactor::peer_address(conn::ConnId) {
+    ++peer_requests;
+    return peer_on_request;
+}
+
+net::SocketAddress FakeProactor::local_address(conn::ConnId) {
+    ++local_requests;
+    return local_on_request;
+}
+
 std::optional<std::uint32_t> FakeProactor::connect(net::SocketAddress peer) {
     if (offered_.empty()) return std::nullopt;
     const conn::ConnId id = offered_.front();
