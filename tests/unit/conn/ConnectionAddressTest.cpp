@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <system_error>
 
 #include "FakeProactor.h"
 #include "MemoryFileSystem.h"
@@ -29,7 +30,14 @@ protected:
         fs.add_dir("");
         fs.add_file("a.txt", 10);
     }
-    ~ConnectionAddressTest() override { std::filesystem::remove(path); }
+    ~ConnectionAddressTest() override {
+        // Closed first: Windows removes no file that is still open.
+        worker.reset();
+        sites.reset();
+        access_log.reset();
+        std::error_code ignored;
+        std::filesystem::remove(path, ignored);
+    }
     ConnectionAddressTest(const ConnectionAddressTest&) = delete;
     ConnectionAddressTest& operator=(const ConnectionAddressTest&) = delete;
 
