@@ -1,9 +1,11 @@
 #include "conn/Connection.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "log/ErrorLog.h"
+#include "net/AddressText.h"
 #include "time/TurnClock.h"
 
 namespace tpserve::conn {
@@ -16,33 +18,6 @@ constexpr std::size_t kBufferSlack = 4096;
 
 std::string_view protocol_of(const http::Request& request) noexcept {
     return request.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
-}
-
-// "192.0.2.1:5555" -> "192.0.2.1", "[::1]:5555" -> "::1".
-std::string_view address_only(std::string_view peer) noexcept {
-    const std::size_t colon = peer.rfind(':');
-    if (colon != std::string_view::npos && peer.find(':') != colon) {
-        // IPv6: only bracketed forms carry a port.
-        if (peer.front() != '[') return peer;
-    }
-    std::string_view host = colon == std::string_view::npos ? peer : peer.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-    }
-    return host;
-}
-
-// "192.0.2.1:80" -> 80; 0 when there is no port.
-std::uint16_t port_of(std::string_view address) noexcept {
-    const std::size_t colon = address.rfind(':');
-    if (colon == std::string_view::npos || (address.front() != '[' && address.find(':') != colon))
-        return 0;
-    unsigned port = 0;
-    for (const char c : address.substr(colon + 1)) {
-        if (c < '0' || c > '9' || port > 65535) return 0;
-        port = port * 10 + static_cast<unsigned>(c - '0');
-    }
-    return port <= 65535 ? static_cast<std::uint16_t>(port) : 0;
 }
 
 }  // namespace
@@ -69,12 +44,8 @@ Connection::Outcome Connection::on_completion(const Completion& completion) {
 
 Connection::Outcome Connection::on_accept(const Completion& completion) {
     if (completion.status != IoStatus::Ok) return freed();
-    // std::copy_n, not memcpy: an empty view (a backend that gives the
-    // peer only on request) may have a null data().
-    peer_size_ = std::min(completion.peer.size(), peer_.size());
-    std::copy_n(completion.peer.data(), peer_size_, peer_.data());
-    local_size_ = std::min(completion.local.size(), local_.size());
-    std::copy_n(completion.local.data(), local_size_, local_.data());
+    peer_ = completion.peer;
+    local_ = completion.local;
     filled_ = 0;
     served_ = 0;
     idle_since_ = time::TurnClock::now();
@@ -190,8 +161,17 @@ void Connection::log_access(const http::Request* request, const handler::Respons
     log::AccessLog* const access_log = info.site != nullptr ? info.site->access_log : nullptr;
     if (access_log == nullptr) return;
     log::AccessRecord record{};
-    if (peer_size_ == 0) peer_size_ = env_.proactor.peer_address(id_, peer_);
-    record.peer = address_only(std::string_view(peer_.data(), peer_size_));
+    // The addresses are formatted here, and asked for (a system call for
+    // some backends) on the first logged request of the connection.
+    if (!peer_.known()) peer_ = env_.proactor.peer_address(id_);
+    std::array<char, net::kMaxAddressText> peer_text{};
+    record.peer = net::address_text(peer_, peer_text);
+    std::array<char, net::kMaxAddressText> local_text{};
+    if (log::logs_local_address(access_log->format())) {
+        if (!local_.known()) local_ = env_.proactor.local_address(id_);
+        record.local_ip = net::address_text(local_, local_text);
+        record.local_port = local_.port;
+    }
     record.unix_time = time::TurnClock::unix_seconds();
     if (request != nullptr) {
         record.method = request->method_text;
@@ -202,9 +182,6 @@ void Connection::log_access(const http::Request* request, const handler::Respons
         record.host = request->header("host");
     }
     record.site = info.site->settings.name;
-    const std::string_view local(local_.data(), local_size_);
-    record.local_ip = address_only(local);
-    record.local_port = port_of(local);
     record.status = info.status;
     record.body_bytes = info.body_bytes;
     record.bytes_sent = info.head_bytes + info.body_bytes;

@@ -10,7 +10,6 @@
 // one receive are answered by one plan, in order. Between requests the
 // connection holds no Workspace: it waits with a receive into the backend's
 // memory and takes a workspace from the worker's pool when bytes arrive.
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -21,6 +20,7 @@
 #include "files/PathResolver.h"
 #include "handler/StaticHandler.h"
 #include "log/AccessLog.h"
+#include "net/SocketAddress.h"
 
 namespace tpserve::conn {
 
@@ -89,10 +89,10 @@ private:
     bool receiving_any_ = false;            // the receive in flight uses the backend's memory
     std::size_t capacity_ = 0;              // the most the receive buffer may grow to
     std::size_t filled_ = 0;
-    std::array<char, 64> peer_{};
-    std::size_t peer_size_ = 0;
-    std::array<char, 64> local_{};
-    std::size_t local_size_ = 0;
+    // The client's and the server side's address (Family::None: not known
+    // yet, asked for when a request is logged).
+    net::SocketAddress peer_;
+    net::SocketAddress local_;
 };
 
 }  // namespace tpserve::conn

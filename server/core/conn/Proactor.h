@@ -18,7 +18,8 @@
 #include <cstdint>
 #include <span>
 #include <stop_token>
-#include <string_view>
+
+#include "net/SocketAddress.h"
 
 namespace tpserve::plan {
 class TransmitPlan;
@@ -58,9 +59,11 @@ struct Completion {
     IoStatus status = IoStatus::Ok;
     std::uint64_t bytes = 0;          // received / transmitted
     std::span<const std::byte> data;  // Receive: where the bytes landed
-    std::string_view peer;   // Accept: "addr:port" (or "": ask peer_address), valid during the call
-    std::string_view local;  // Accept: the server side's "addr:port", likewise
-    bool closed = false;     // Transmit of a Close plan: socket already closed
+    // Accept: the client's address and the server side's; Family::None when
+    // the backend gives it only on request (peer_address, local_address).
+    net::SocketAddress peer;
+    net::SocketAddress local;
+    bool closed = false;        // Transmit of a Close plan: socket already closed
     std::int32_t os_error = 0;  // for the log only
 };
 
@@ -98,13 +101,17 @@ public:
     // unmodified by the caller until the completion; the backend may `consume` it.
     // A plan whose disposition is Close ends with a graceful disconnect.
     virtual void transmit(ConnId conn, plan::TransmitPlan& plan, Deadline deadline) = 0;
-    // The client's "addr:port" for a connection whose Accept completion gave
-    // none (a backend that would pay a system call per accept for it, most of
-    // them never logged): written into `out`, returns its length (0 if unknown).
-    [[nodiscard]] virtual std::size_t peer_address(ConnId conn, std::span<char> out) {
+    // The client's address, or the server side's, for a connection whose
+    // Accept completion gave none (a backend that would pay a system call per
+    // accept for it, and most connections are never logged). Family::None if
+    // unknown.
+    [[nodiscard]] virtual net::SocketAddress peer_address(ConnId conn) {
         (void)conn;
-        (void)out;
-        return 0;
+        return {};
+    }
+    [[nodiscard]] virtual net::SocketAddress local_address(ConnId conn) {
+        (void)conn;
+        return {};
     }
     // Abortive close. With an operation in flight, that operation completes
     // with Cancelled and the slot is free after that completion; otherwise the

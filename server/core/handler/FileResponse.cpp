@@ -57,6 +57,36 @@ std::string_view single_range_field(const http::Request& request) noexcept {
 
 }  // namespace
 
+// The precompressed siblings of a file that can stand for it (regular, not
+// older than the file), in the site's order of encodings.
+struct StaticHandler::Variants {
+    std::array<files::OpenResult, kMaxVariants> files{};
+    std::array<std::string_view, kMaxVariants> codings{};
+    std::size_t count = 0;
+};
+
+// What the response sends: the file or one of its variants, and the
+// validators the preconditions and If-Range compare with.
+struct StaticHandler::Representation {
+    const files::OpenResult* sent = nullptr;
+    std::string_view encoding;  // the variant's content coding; "" = the file itself
+    bool vary = false;          // a variant exists: the response varies with Accept-Encoding
+    std::string_view etag;
+    std::string_view last_modified;  // the Last-Modified field's value
+    Validators validators;           // for If-Match ... If-Modified-Since
+    Validators range_validators;     // for If-Range
+};
+
+// The body's shape: the whole representation, one range or a multipart body.
+struct StaticHandler::BodyShape {
+    const http::RangeSet* ranges = nullptr;
+    bool partial = false;  // 206: one range, or several as multipart/byteranges
+    bool multipart = false;
+    std::string_view boundary;
+    std::string_view content_type;
+    std::uint64_t length = 0;  // Content-Length
+};
+
 void StaticHandler::path_fields(Exchange& x, HeadWriter& head, bool vary) {
     x.site.rules.apply(rule_path_, time::TurnClock::unix_seconds(), head);
     if (vary) head.field("Vary", "Accept-Encoding");
@@ -70,73 +100,21 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
         slash == std::string_view::npos ? relative : relative.substr(slash + 1);
     const std::string_view type = mime_.lookup(name);
 
-    // The precompressed siblings that exist and are not older than the file;
-    // any of them makes the response vary with Accept-Encoding.
-    const config::Precompressed& pre = x.site.settings.precompressed;
-    constexpr std::size_t kMaxVariants = 3;
-    std::array<files::OpenResult, kMaxVariants> variants{};
-    std::array<std::string_view, kMaxVariants> codings{};
-    std::size_t available = 0;
-    if (pre.enabled && !pre.encodings.empty()) {
-        std::array<std::string_view, kMaxVariants> suffixes{};
-        const std::size_t count = std::min(pre.encodings.size(), kMaxVariants);
-        for (std::size_t i = 0; i < count; ++i)
-            suffixes[i] = suffix_of(pre.encodings[i]);
-        x.site.files.open_siblings(relative, std::span(suffixes.data(), count),
-                                   std::span(variants.data(), count));
-        // Kept in place, in order: the usable ones move to the front.
-        for (std::size_t i = 0; i < count; ++i) {
-            if (variants[i].error != files::OpenError::None ||
-                variants[i].info.kind != files::FileKind::Regular ||
-                variants[i].info.mtime_sec < file.info.mtime_sec) {
-                continue;
-            }
-            if (available != i) variants[available] = std::move(variants[i]);
-            codings[available] = pre.encodings[i];
-            ++available;
-        }
-    }
-    const bool vary = available > 0;
-    const int chosen =
-        vary ? http::choose_encoding(x.request, std::span(codings.data(), available)) : -1;
-    const files::OpenResult& sent = chosen >= 0 ? variants[static_cast<std::size_t>(chosen)] : file;
-    const std::string_view encoding =
-        chosen >= 0 ? codings[static_cast<std::size_t>(chosen)] : std::string_view{};
-
-    // A cached file comes with its validators formatted; others get them here.
+    Variants variants;
+    find_variants(x, relative, file, variants);
     files::ValidatorText formatted_here;
-    const files::ValidatorText* validator_text = &sent.validators;
-    if (!validator_text->formatted()) {
-        formatted_here.format(sent.info);
-        validator_text = &formatted_here;
-    }
-    const std::string_view etag = validator_text->etag();
-    // RFC 9110 §8.8.2.1: a modification time later than now is sent as the
-    // response's Date, never as a date in the future; If-Modified-Since and
-    // If-Unmodified-Since then compare with that date, the one the client
-    // has. As a date it is weak (§8.8.2.2: not a second before Date), so it
-    // never satisfies an If-Range.
-    const std::int64_t now_seconds = time::TurnClock::unix_seconds();
-    const bool future = sent.info.mtime_sec > now_seconds;
-    const std::string_view last_modified = future ? dates_.now() : validator_text->last_modified();
-    const Validators validators{etag, future ? now_seconds : sent.info.mtime_sec, true};
-    const Validators range_validators{etag, sent.info.mtime_sec, !future};
-    const bool get = x.request.method == http::Method::Get;
-    switch (evaluate_preconditions(x.request, validators, true)) {
+    const Representation chosen = choose_representation(x, file, variants, formatted_here);
+    switch (evaluate_preconditions(x.request, chosen.validators, true)) {
         case Precondition::NotModified:
-            return send_not_modified(x, last_modified, etag, vary);
+            return send_not_modified(x, chosen.last_modified, chosen.etag, chosen.vary);
         case Precondition::Failed:
             return send_error(x, 412);
         case Precondition::Proceed:
             break;
     }
 
-    const std::uint64_t size = sent.info.size;
-    http::RangeSet ranges;
-    const std::string_view range_field = get ? single_range_field(x.request) : std::string_view{};
-    if (!range_field.empty() && if_range_allows(x.request, range_validators)) {
-        ranges = http::parse_byte_ranges(range_field, size, config_.limits.max_ranges);
-    }
+    const std::uint64_t size = chosen.sent->info.size;
+    const http::RangeSet ranges = requested_ranges(x, chosen);
     if (ranges.outcome == http::RangeOutcome::Unsatisfiable) {
         std::array<char, 48> text{};
         char* p = text.data();
@@ -146,53 +124,133 @@ ResponseInfo StaticHandler::serve_file(Exchange& x, std::string_view relative,
         return send_error(x, 416, "Content-Range",
                           std::string_view(text.data(), static_cast<std::size_t>(p - text.data())));
     }
-    const bool partial = ranges.outcome == http::RangeOutcome::Satisfiable;
-    const bool multipart = partial && ranges.count > 1;
-    const std::string_view boundary = multipart ? boundary_.next() : std::string_view{};
+    std::array<char, kMultipartTypeBytes> multipart_type{};
+    const BodyShape body = plan_body(ranges, size, type, multipart_type);
+    return send_representation(x, chosen, body, type);
+}
 
-    std::array<char, 80> range_text{};
-    std::array<char, 128> multipart_type{};
-    std::string_view content_type = type;
-    std::uint64_t length = size;
-    if (multipart) {
-        constexpr std::string_view kPrefix = "multipart/byteranges; boundary=";
-        std::size_t n = kPrefix.copy(multipart_type.data(), kPrefix.size());
-        n += boundary.copy(multipart_type.data() + n, multipart_type.size() - n);
-        content_type = std::string_view(multipart_type.data(), n);
-        length = multipart_length(ranges.view(), size, type, boundary);
-    } else if (partial) {
-        length = ranges.ranges[0].last - ranges.ranges[0].first + 1;
+void StaticHandler::find_variants(Exchange& x, std::string_view relative,
+                                  const files::OpenResult& file, Variants& variants) {
+    const config::Precompressed& pre = x.site.settings.precompressed;
+    if (!pre.enabled || pre.encodings.empty()) return;
+    std::array<std::string_view, kMaxVariants> suffixes{};
+    const std::size_t count = std::min(pre.encodings.size(), kMaxVariants);
+    for (std::size_t i = 0; i < count; ++i)
+        suffixes[i] = suffix_of(pre.encodings[i]);
+    x.site.files.open_siblings(relative, std::span(suffixes.data(), count),
+                               std::span(variants.files.data(), count));
+    // Kept in place, in order: the usable ones move to the front.
+    for (std::size_t i = 0; i < count; ++i) {
+        const files::OpenResult& variant = variants.files[i];
+        if (variant.error != files::OpenError::None ||
+            variant.info.kind != files::FileKind::Regular ||
+            variant.info.mtime_sec < file.info.mtime_sec) {
+            continue;
+        }
+        if (variants.count != i) variants.files[variants.count] = std::move(variants.files[i]);
+        variants.codings[variants.count] = pre.encodings[i];
+        ++variants.count;
     }
+}
 
-    const std::uint16_t status = partial ? 206 : 200;
-    const std::size_t reserve = kHeadReserve + config_.server_header.size() + content_type.size() +
-                                x.site.rules.max_bytes();
+StaticHandler::Representation StaticHandler::choose_representation(
+    const Exchange& x, const files::OpenResult& file, const Variants& variants,
+    files::ValidatorText& formatted_here) {
+    Representation r;
+    r.vary = variants.count > 0;
+    const int chosen = r.vary ? http::choose_encoding(
+                                    x.request, std::span(variants.codings.data(), variants.count))
+                              : -1;
+    r.sent = chosen >= 0 ? &variants.files[static_cast<std::size_t>(chosen)] : &file;
+    if (chosen >= 0) r.encoding = variants.codings[static_cast<std::size_t>(chosen)];
+
+    // A cached file comes with its validators formatted; others get them here.
+    const files::ValidatorText* validator_text = &r.sent->validators;
+    if (!validator_text->formatted()) {
+        formatted_here.format(r.sent->info);
+        validator_text = &formatted_here;
+    }
+    r.etag = validator_text->etag();
+    // RFC 9110 §8.8.2.1: a modification time later than now is sent as the
+    // response's Date, never as a date in the future; If-Modified-Since and
+    // If-Unmodified-Since then compare with that date, the one the client
+    // has. As a date it is weak (§8.8.2.2: not a second before Date), so it
+    // never satisfies an If-Range.
+    const std::int64_t now_seconds = time::TurnClock::unix_seconds();
+    const std::int64_t mtime = r.sent->info.mtime_sec;
+    const bool future = mtime > now_seconds;
+    r.last_modified = future ? dates_.now() : validator_text->last_modified();
+    r.validators = Validators{r.etag, future ? now_seconds : mtime, true};
+    r.range_validators = Validators{r.etag, mtime, !future};
+    return r;
+}
+
+http::RangeSet StaticHandler::requested_ranges(const Exchange& x, const Representation& r) const {
+    http::RangeSet ranges;
+    if (x.request.method != http::Method::Get) return ranges;
+    const std::string_view field = single_range_field(x.request);
+    if (!field.empty() && if_range_allows(x.request, r.range_validators)) {
+        ranges = http::parse_byte_ranges(field, r.sent->info.size, config_.limits.max_ranges);
+    }
+    return ranges;
+}
+
+StaticHandler::BodyShape StaticHandler::plan_body(const http::RangeSet& ranges, std::uint64_t size,
+                                                  std::string_view type,
+                                                  std::span<char, kMultipartTypeBytes> scratch) {
+    BodyShape body;
+    body.ranges = &ranges;
+    body.partial = ranges.outcome == http::RangeOutcome::Satisfiable;
+    body.multipart = body.partial && ranges.count > 1;
+    body.content_type = type;
+    body.length = size;
+    if (body.multipart) {
+        body.boundary = boundary_.next();
+        constexpr std::string_view kPrefix = "multipart/byteranges; boundary=";
+        std::size_t n = kPrefix.copy(scratch.data(), kPrefix.size());
+        n += body.boundary.copy(scratch.data() + n, scratch.size() - n);
+        body.content_type = std::string_view(scratch.data(), n);
+        body.length = multipart_length(ranges.view(), size, type, body.boundary);
+    } else if (body.partial) {
+        body.length = ranges.ranges[0].last - ranges.ranges[0].first + 1;
+    }
+    return body;
+}
+
+ResponseInfo StaticHandler::send_representation(Exchange& x, const Representation& r,
+                                                const BodyShape& body, std::string_view type) {
+    const std::uint64_t size = r.sent->info.size;
+    const http::ByteRange& first = body.ranges->ranges[0];
+    std::array<char, 80> range_text{};
+    const std::uint16_t status = body.partial ? 206 : 200;
+    const std::size_t reserve = kHeadReserve + config_.server_header.size() +
+                                body.content_type.size() + x.site.rules.max_bytes();
     HeadWriter head(x.plan.reserve(reserve));
     head.status_line(status);
     common_fields(head, x.reply);
-    head.field("Content-Type", content_type);
-    head.field("Content-Length", length);
-    if (partial && !multipart) {
-        head.field("Content-Range", content_range(ranges.ranges[0], size, range_text));
+    head.field("Content-Type", body.content_type);
+    head.field("Content-Length", body.length);
+    if (body.partial && !body.multipart) {
+        head.field("Content-Range", content_range(first, size, range_text));
     }
-    if (!encoding.empty()) head.field("Content-Encoding", encoding);
-    head.field("Last-Modified", last_modified);
-    head.field("ETag", etag);
+    if (!r.encoding.empty()) head.field("Content-Encoding", r.encoding);
+    head.field("Last-Modified", r.last_modified);
+    head.field("ETag", r.etag);
     head.field("Accept-Ranges", "bytes");
-    path_fields(x, head, vary);
+    path_fields(x, head, r.vary);
     head.end();
     x.plan.shrink_last(reserve - head.size());
 
-    std::uint64_t body = 0;
+    std::uint64_t body_bytes = 0;
     if (!x.reply.head_only) {
-        body = length;
-        if (multipart) {
-            add_multipart_body(x.plan, sent, ranges.view(), size, type, boundary);
+        body_bytes = body.length;
+        if (body.multipart) {
+            add_multipart_body(x.plan, *r.sent, body.ranges->view(), size, type, body.boundary);
         } else {
-            add_file_body(x.plan, sent, partial ? ranges.ranges[0].first : 0, length);
+            add_file_body(x.plan, *r.sent, body.partial ? first.first : 0, body.length);
         }
     }
-    return finish(x, status, head.size(), body, encoding);
+    return finish(x, status, head.size(), body_bytes, r.encoding);
 }
 
 ResponseInfo StaticHandler::send_not_modified(Exchange& x, std::string_view last_modified,

@@ -7,7 +7,9 @@
 //
 // One instance per worker thread; it is not thread-safe (its scratch
 // buffers, DateCache and Boundary).
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,6 +20,7 @@
 #include "handler/Boundary.h"
 #include "handler/DateCache.h"
 #include "handler/SiteTable.h"
+#include "http/ByteRanges.h"
 #include "http/Request.h"
 #include "plan/TransmitPlan.h"
 
@@ -67,6 +70,23 @@ private:
     // `relative` is the file's path beneath the root; it is read before any
     // error page is looked up, so it may point into the resolver's buffer.
     ResponseInfo serve_file(Exchange& x, std::string_view relative, const files::OpenResult& file);
+    // serve_file's steps (FileResponse.cpp): choosing the representation,
+    // then planning and writing its body.
+    static constexpr std::size_t kMaxVariants = 3;
+    static constexpr std::size_t kMultipartTypeBytes = 128;
+    struct Variants;
+    struct Representation;
+    struct BodyShape;
+    static void find_variants(Exchange& x, std::string_view relative, const files::OpenResult& file,
+                              Variants& variants);
+    Representation choose_representation(const Exchange& x, const files::OpenResult& file,
+                                         const Variants& variants,
+                                         files::ValidatorText& formatted_here);
+    [[nodiscard]] http::RangeSet requested_ranges(const Exchange& x, const Representation& r) const;
+    BodyShape plan_body(const http::RangeSet& ranges, std::uint64_t size, std::string_view type,
+                        std::span<char, kMultipartTypeBytes> scratch);
+    ResponseInfo send_representation(Exchange& x, const Representation& r, const BodyShape& body,
+                                     std::string_view type);
     ResponseInfo not_found(Exchange& x, std::uint16_t status);
     ResponseInfo send_listing(Exchange& x, std::string_view relative);
     ResponseInfo send_not_modified(Exchange& x, std::string_view last_modified,

@@ -19,4 +19,10 @@ enum class AccessFormat : std::uint8_t {
 
 [[nodiscard]] std::string_view access_format_name(AccessFormat format) noexcept;
 
+// Whether the format has the server side's address (W3C's s-ip and s-port):
+// only then is it worth a getsockname per connection on a wildcard listener.
+[[nodiscard]] constexpr bool logs_local_address(AccessFormat format) noexcept {
+    return format == AccessFormat::W3c;
+}
+
 }  // namespace tpserve::log

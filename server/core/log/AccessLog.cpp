@@ -289,6 +289,10 @@ bool AccessLog::enabled() const noexcept {
     return state_->file != nullptr;
 }
 
+AccessFormat AccessLog::format() const noexcept {
+    return state_->format;
+}
+
 std::uint64_t AccessLog::dropped() const noexcept {
     return state_->dropped.load(std::memory_order_relaxed);
 }

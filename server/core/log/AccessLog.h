@@ -54,6 +54,7 @@ public:
 
     // False for "off": write() then does nothing and callers may skip building records.
     [[nodiscard]] bool enabled() const noexcept;
+    [[nodiscard]] AccessFormat format() const noexcept;
 
     // Thread-safe; never blocks on I/O; no allocation once this thread has
     // written its first line.

@@ -68,16 +68,14 @@ bool EpollProactor::take_connection(int fd, std::uint32_t listener, const sockad
     slot.readable = false;
     slot.writable = true;
     slot.peer_hup = false;
-    std::memcpy(&slot.peer, &peer, sizeof slot.peer);
-    const std::string& fixed_local = listener_local_[listener];
-    if (fixed_local.empty()) format_local(fd, local_, sizeof local_);
     ++counters_.accepted;
     conn::Completion completion;
     completion.conn = id;
     completion.kind = OpKind::Accept;
     completion.status = IoStatus::Ok;
-    completion.peer = {};  // peer_address formats it if the core asks
-    completion.local = fixed_local.empty() ? std::string_view(local_) : fixed_local;
+    completion.peer = socket_address(peer);  // what accept4 returned: no system call
+    // A wildcard listener's: local_address asks getsockname if the log needs it.
+    completion.local = listener_local_[listener];
     sink_->on_completion(completion);
     return true;
 }

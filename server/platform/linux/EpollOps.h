@@ -2,8 +2,6 @@
 // Internal to the epoll backend: what one connection slot and one lingering
 // close keep, and how an epoll event's data names them. Everything here is
 // allocated once at create(); steady state only rewrites fields.
-#include <netinet/in.h>
-
 #include <cstddef>
 #include <cstdint>
 
@@ -39,12 +37,6 @@ struct Slot : SlotBase<SlotOp> {
     bool writable = false;
     bool peer_hup = false;  // EPOLLRDHUP/HUP seen: a short read does not mean "drained"
 
-    // The client's address as accept4 gave it: formatted only when asked
-    // (peer_address), which is when a request is logged.
-    union {
-        sockaddr_in v4;
-        sockaddr_in6 v6;
-    } peer{};
 };
 
 // A lingering close (LingerPool.h): its socket re-pointed to a Linger event.

@@ -157,13 +157,10 @@ void EpollProactor::try_receive(Slot& slot) {
     }
 }
 
-std::size_t EpollProactor::peer_address(conn::ConnId conn, std::span<char> out) {
+net::SocketAddress EpollProactor::local_address(conn::ConnId conn) {
     const Slot* slot = slot_for(conn);
-    if (slot == nullptr || slot->id != conn || slot->fd < 0 || out.empty()) return 0;
-    sockaddr_storage address{};
-    std::memcpy(&address, &slot->peer, sizeof slot->peer);
-    format_sockaddr(address, out.data(), out.size());
-    return std::strlen(out.data());
+    if (slot == nullptr || slot->id != conn || slot->fd < 0) return {};
+    return local_address_of(slot->fd);
 }
 
 void EpollProactor::cancel_in_flight(Slot& slot) {

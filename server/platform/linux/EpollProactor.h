@@ -68,7 +68,7 @@ public:
     // accept, close and counters: CompletionCore.
     void receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) override;
     void transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) override;
-    [[nodiscard]] std::size_t peer_address(conn::ConnId conn, std::span<char> out) override;
+    [[nodiscard]] net::SocketAddress local_address(conn::ConnId conn) override;
     void run(conn::CompletionSink& sink, std::stop_token stop) override;
 
 private:
@@ -126,12 +126,11 @@ private:
     UniqueFd wake_fd_;
     EpollOptions options_;
     std::vector<UniqueFd> listeners_;
-    std::vector<std::string> listener_local_;  // fixed_local_address of each listener
-    FifoRing<std::uint32_t> attempts_;         // slots whose op is to be tried in run
+    std::vector<net::SocketAddress> listener_local_;  // fixed_local_address of each listener
+    FifoRing<std::uint32_t> attempts_;                // slots whose op is to be tried in run
     conn::DeadlineHeap timers_;
 
     bool use_pwait2_ = true;
-    char local_[64] = {};
 };
 
 }  // namespace tpserve::platform

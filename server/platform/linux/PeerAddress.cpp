@@ -4,94 +4,57 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <algorithm>
-#include <charconv>
+#include <array>
+#include <cstdint>
 #include <cstring>
-#include <iterator>
 
 namespace tpserve::platform {
 
 namespace {
 
-void format_address(int fd, bool local, char* out, std::size_t size) noexcept {
-    if (size == 0) return;
-    out[0] = '\0';
+net::SocketAddress name_of(int fd, bool local) noexcept {
     sockaddr_storage address{};
     socklen_t length = sizeof address;
     // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
     auto* const raw = reinterpret_cast<sockaddr*>(&address);
-    if ((local ? ::getsockname(fd, raw, &length) : ::getpeername(fd, raw, &length)) != 0) return;
-    format_sockaddr(address, out, size);
+    if ((local ? ::getsockname(fd, raw, &length) : ::getpeername(fd, raw, &length)) != 0) return {};
+    return socket_address(address);
 }
 
 }  // namespace
 
-void format_sockaddr(const sockaddr_storage& address, char* out, std::size_t size) noexcept {
-    if (size == 0) return;
-    out[0] = '\0';
+net::SocketAddress socket_address(const sockaddr_storage& address) noexcept {
     // The sockets API is used through casts between the sockaddr_* types; the
     // family says which one `address` holds.
     // NOLINTBEGIN(cppcoreguidelines-pro-type-reinterpret-cast)
-    // Built by hand: snprintf (and inet_ntop's, for IPv4) showed up in the
-    // accept path's profile.
-    char text[INET6_ADDRSTRLEN + 16] = {};
-    std::size_t at = 0;
-    unsigned port = 0;
-    if (address.ss_family == AF_INET) {
-        // inet_ntop formats IPv4 with sprintf: the dotted quad by hand.
-        const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
-        const auto* octets = reinterpret_cast<const unsigned char*>(&v4->sin_addr);
-        for (std::size_t i = 0; i < 4; ++i) {
-            // (The bound is never reached; it tells GCC's -O3 overflow check so.)
-            if (i > 0 && at < sizeof text) text[at++] = '.';
-            at = static_cast<std::size_t>(
-                std::to_chars(text + at, std::end(text), unsigned{octets[i]}).ptr - text);
-        }
-        port = ntohs(v4->sin_port);
-    } else if (address.ss_family == AF_INET6) {
-        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
-        text[0] = '[';
-        if (::inet_ntop(AF_INET6, &v6->sin6_addr, text + 1, INET6_ADDRSTRLEN) == nullptr) return;
-        at = std::strlen(text);
-        text[at++] = ']';
-        port = ntohs(v6->sin6_port);
-    } else {
-        return;
-    }
-    // NOLINTEND(cppcoreguidelines-pro-type-reinterpret-cast)
-    text[at++] = ':';
-    at = static_cast<std::size_t>(std::to_chars(text + at, std::end(text), port).ptr - text);
-    const std::size_t n = std::min(at, size - 1);
-    std::memcpy(out, text, n);
-    out[n] = '\0';
-}
-
-void format_peer(int fd, char* out, std::size_t size) noexcept {
-    format_address(fd, false, out, size);
-}
-
-void format_local(int fd, char* out, std::size_t size) noexcept {
-    format_address(fd, true, out, size);
-}
-
-std::string fixed_local_address(int listen_fd) {
-    // NOLINTBEGIN(cppcoreguidelines-pro-type-reinterpret-cast)
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    if (::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return {};
     if (address.ss_family == AF_INET) {
         const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
-        if (v4->sin_addr.s_addr == htonl(INADDR_ANY)) return {};
-    } else if (address.ss_family == AF_INET6) {
+        std::array<std::uint8_t, 4> bytes{};
+        std::memcpy(bytes.data(), &v4->sin_addr, bytes.size());
+        return net::SocketAddress::v4(bytes, ntohs(v4->sin_port));
+    }
+    if (address.ss_family == AF_INET6) {
         const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
-        if (IN6_IS_ADDR_UNSPECIFIED(&v6->sin6_addr)) return {};
-    } else {
-        return {};
+        std::array<std::uint8_t, 16> bytes{};
+        std::memcpy(bytes.data(), &v6->sin6_addr, bytes.size());
+        return net::SocketAddress::v6(bytes, ntohs(v6->sin6_port));
     }
     // NOLINTEND(cppcoreguidelines-pro-type-reinterpret-cast)
-    char text[80] = {};
-    format_address(listen_fd, true, text, sizeof text);
-    return text;
+    return {};
+}
+
+net::SocketAddress peer_address_of(int fd) noexcept {
+    return name_of(fd, false);
+}
+
+net::SocketAddress local_address_of(int fd) noexcept {
+    return name_of(fd, true);
+}
+
+net::SocketAddress fixed_local_address(int listen_fd) noexcept {
+    const net::SocketAddress address = local_address_of(listen_fd);
+    constexpr std::array<std::uint8_t, 16> kUnspecified{};
+    return address.bytes == kUnspecified ? net::SocketAddress{} : address;
 }
 
 }  // namespace tpserve::platform

@@ -62,16 +62,15 @@ void UringProactor::on_accept(std::uint32_t listener, std::int32_t res, std::uin
     // TCP_DEFER_ACCEPT: the request is usually here already, so the first
     // receive tries before it polls.
     slot.fresh = true;
-    // No getpeername here: multishot accept returns no address, and the
-    // core asks (peer_address) only when it logs the request.
-    if (entry.local.empty()) format_local(fd, local_, sizeof local_);
     ++counters_.accepted;
     conn::Completion completion;
     completion.conn = id;
     completion.kind = OpKind::Accept;
     completion.status = IoStatus::Ok;
-    completion.peer = {};
-    completion.local = entry.local.empty() ? std::string_view(local_) : entry.local;
+    // No getpeername here: multishot accept returns no address, and the
+    // core asks (peer_address) only when it logs the request; likewise
+    // getsockname (local_address) for a wildcard listener.
+    completion.local = entry.local;
     sink_->on_completion(completion);
 }
 

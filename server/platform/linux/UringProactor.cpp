@@ -85,8 +85,8 @@ UringProactor::UringProactor(Key, std::unique_ptr<uring::Ring> ring,
       deadlines_(std::max<std::uint32_t>(options.max_connections, 1)) {
     options_.max_connections = std::max<std::uint32_t>(options.max_connections, 1);
     for (UniqueFd& fd : listeners) {
-        std::string local = fixed_local_address(fd.get());
-        listeners_.push_back(Listener{std::move(fd), false, std::move(local)});
+        const net::SocketAddress local = fixed_local_address(fd.get());
+        listeners_.push_back(Listener{std::move(fd), false, local});
     }
 }
 
@@ -262,11 +262,16 @@ void UringProactor::close_socket(int fd) {
     sqe->user_data = encode(Tag::Cancel, 0, 0);  // nothing to do with its CQE
 }
 
-std::size_t UringProactor::peer_address(conn::ConnId conn, std::span<char> out) {
+net::SocketAddress UringProactor::peer_address(conn::ConnId conn) {
     const Slot* slot = slot_for(conn);
-    if (slot == nullptr || slot->id != conn || slot->fd < 0 || out.empty()) return 0;
-    format_peer(slot->fd, out.data(), out.size());
-    return std::strlen(out.data());
+    if (slot == nullptr || slot->id != conn || slot->fd < 0) return {};
+    return peer_address_of(slot->fd);
+}
+
+net::SocketAddress UringProactor::local_address(conn::ConnId conn) {
+    const Slot* slot = slot_for(conn);
+    if (slot == nullptr || slot->id != conn || slot->fd < 0) return {};
+    return local_address_of(slot->fd);
 }
 
 void UringProactor::cancel_in_flight(Slot& slot) {

@@ -80,7 +80,8 @@ public:
     // accept, close and counters: CompletionCore.
     void receive(conn::ConnId conn, std::span<std::byte> into, conn::Deadline deadline) override;
     void transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) override;
-    [[nodiscard]] std::size_t peer_address(conn::ConnId conn, std::span<char> out) override;
+    [[nodiscard]] net::SocketAddress peer_address(conn::ConnId conn) override;
+    [[nodiscard]] net::SocketAddress local_address(conn::ConnId conn) override;
     void run(conn::CompletionSink& sink, std::stop_token stop) override;
 
     // False once the kernel refused multishot accept and single-shot is in use.
@@ -101,7 +102,7 @@ private:
     struct Listener {
         UniqueFd fd;
         bool armed = false;
-        std::string local;  // fixed_local_address: "" means getsockname per accept
+        net::SocketAddress local;  // fixed_local_address: None means getsockname on request
     };
 
     // UringProactor.cpp: loop, receive, close, completions.
@@ -153,8 +154,6 @@ private:
     std::uint64_t wake_value_ = 0;
     __kernel_timespec drain_timeout_{};
     bool multishot_accept_ = true;
-    char peer_[64] = {};
-    char local_[64] = {};
 };
 
 }  // namespace tpserve::platform

@@ -1,7 +1,7 @@
 // IocpProactor: accepting connections, and shutdown (stop, drain).
 #include "platform/windows/IocpErrors.h"
 #include "platform/windows/IocpProactor.h"
-#include "platform/windows/PeerFormat.h"
+#include "platform/windows/PeerAddress.h"
 
 namespace tpserve::platform {
 
@@ -59,8 +59,8 @@ void IocpProactor::on_accept_completion(std::uint32_t index) {
     functions_.get_accept_ex_sockaddrs(op.addresses.data(), 0, iocp::kAddressLength,
                                        iocp::kAddressLength, &local, &local_length, &remote,
                                        &remote_length);
-    format_peer(remote, remote_length, peer_, sizeof peer_);
-    format_peer(local, local_length, local_, sizeof local_);
+    const net::SocketAddress client = socket_address(remote, remote_length);
+    const net::SocketAddress server = socket_address(local, local_length);
     if (!accept_pool_.repost(op)) {
         timers_.schedule(accept_retry_timer(), conn::Clock::now() + kAcceptRetry);
     }
@@ -83,8 +83,8 @@ void IocpProactor::on_accept_completion(std::uint32_t index) {
     completion.conn = id;
     completion.kind = OpKind::Accept;
     completion.status = IoStatus::Ok;
-    completion.peer = peer_;
-    completion.local = local_;
+    completion.peer = client;
+    completion.local = server;
     sink_->on_completion(completion);
 }
 

@@ -188,8 +188,6 @@ private:
     bool stopping_ = false;
     bool drain_expired_ = false;
     bool ending_lingers_ = false;
-    char peer_[64] = {};
-    char local_[64] = {};
     IocpCounters counters_;
 };
 

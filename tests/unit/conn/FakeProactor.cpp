@@ -50,16 +50,25 @@ void FakeProactor::run(conn::CompletionSink& sink, std::stop_token stop) {
     }
 }
 
-std::optional<std::uint32_t> FakeProactor::connect(std::string peer) {
+net::SocketAddress FakeProactor::peer_address(conn::ConnId) {
+    ++peer_requests;
+    return peer_on_request;
+}
+
+net::SocketAddress FakeProactor::local_address(conn::ConnId) {
+    ++local_requests;
+    return local_on_request;
+}
+
+std::optional<std::uint32_t> FakeProactor::connect(net::SocketAddress peer) {
     if (offered_.empty()) return std::nullopt;
     const conn::ConnId id = offered_.front();
     offered_.pop_front();
     closed_.erase(id.slot);
-    peers_.push_back(std::move(peer));
     Completion completion;
     completion.conn = id;
     completion.kind = OpKind::Accept;
-    completion.peer = peers_.back();
+    completion.peer = peer;
     complete(completion);
     return id.slot;
 }

@@ -29,10 +29,14 @@ public:
     void transmit(conn::ConnId conn, plan::TransmitPlan& plan, conn::Deadline deadline) override;
     void close(conn::ConnId conn) override;
     void run(conn::CompletionSink& sink, std::stop_token stop) override;
+    // Give `peer_on_request` / `local_on_request` and count the requests.
+    [[nodiscard]] net::SocketAddress peer_address(conn::ConnId conn) override;
+    [[nodiscard]] net::SocketAddress local_address(conn::ConnId conn) override;
 
     // --- driven by the test ---------------------------------------------
     // A client connects: completes the oldest offered accept. Returns its slot.
-    std::optional<std::uint32_t> connect(std::string peer = "192.0.2.7:40000");
+    std::optional<std::uint32_t> connect(
+        net::SocketAddress peer = net::SocketAddress::v4({192, 0, 2, 7}, 40000));
     // Bytes arrive for the receive in flight on `slot` (at most its buffer size,
     // or kReceiveAnyBytes for a receive into the backend's memory).
     void deliver(std::uint32_t slot, std::string_view bytes);
@@ -51,7 +55,13 @@ public:
     [[nodiscard]] std::size_t ops_in_flight() const noexcept { return in_flight_.size(); }
     // Receives/transmits issued so far, to assert "one op per connection".
     std::size_t operations = 0;
-    std::size_t receives_any = 0;         // receives completed into the backend's memory
+    std::size_t receives_any = 0;  // receives completed into the backend's memory
+    // What the addresses asked for after an Accept that gave none are, and
+    // how often they were asked for.
+    net::SocketAddress peer_on_request;
+    net::SocketAddress local_on_request;
+    std::size_t peer_requests = 0;
+    std::size_t local_requests = 0;
     std::vector<std::string> violations;  // contract breaches seen (two ops at once, ...)
 
 private:
@@ -61,7 +71,6 @@ private:
     std::map<std::uint32_t, Pending> in_flight_;
     std::map<std::uint32_t, int> closed_;
     std::deque<conn::Completion> queue_;
-    std::deque<std::string> peers_;
     std::deque<std::string> backend_memory_;  // receive-any bytes not yet delivered
 };
 

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "net/AddressText.h"
 #include "platform/linux/EpollProactor.h"
 #include "platform/linux/UringProactor.h"
 
@@ -173,13 +174,14 @@ bool TestSink::idle() const {
 }
 
 void TestSink::record(const conn::Completion& completion) {
-    std::string peer(completion.peer);
+    net::SocketAddress address = completion.peer;
     if (completion.kind == conn::OpKind::Accept && completion.status == conn::IoStatus::Ok &&
-        peer.empty() && proactor_ != nullptr) {
+        !address.known() && proactor_ != nullptr) {
         // A backend that does not pay for the address at accept gives it on request.
-        std::array<char, 64> text{};
-        peer.assign(text.data(), proactor_->peer_address(completion.conn, text));
+        address = proactor_->peer_address(completion.conn);
     }
+    std::array<char, net::kMaxEndpointText> text{};
+    std::string peer(net::endpoint_text(address, text));
     std::lock_guard lock(mutex_);
     events_.push_back(Recorded{completion.conn, completion.kind, completion.status,
                                completion.bytes, completion.closed, std::move(peer),

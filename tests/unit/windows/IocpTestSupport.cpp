@@ -1,5 +1,8 @@
 #include "IocpTestSupport.h"
 
+#include <array>
+
+#include "net/AddressText.h"
 #include "platform/windows/WineDetect.h"
 
 namespace tpserve::platform::test {
@@ -20,9 +23,11 @@ TempFile::TempFile(std::size_t size) {
 }
 
 void TestSink::record(const conn::Completion& completion) {
+    std::array<char, net::kMaxEndpointText> peer{};
     const std::lock_guard lock(mutex_);
     events_.push_back(Recorded{completion.conn, completion.kind, completion.status,
-                               completion.bytes, completion.closed, std::string(completion.peer),
+                               completion.bytes, completion.closed,
+                               std::string(net::endpoint_text(completion.peer, peer)),
                                completion.os_error, std::chrono::steady_clock::now(),
                                std::string(reinterpret_cast<const char*>(completion.data.data()),
                                            completion.data.size())});

@@ -1,12 +1,14 @@
-// The IOCP backend's pure pieces: the offer FIFO, peer
-// formatting and the strategy / socket-reuse decision.
+// The IOCP backend's pure pieces: the offer FIFO, the accepted socket's
+// addresses and the strategy / socket-reuse decision.
 #include <gtest/gtest.h>
 
-#include <cstring>
+#include <array>
+#include <string>
 
+#include "net/AddressText.h"
 #include "platform/common/OfferQueue.h"
 #include "platform/windows/IocpStrategy.h"
-#include "platform/windows/PeerFormat.h"
+#include "platform/windows/PeerAddress.h"
 #include "platform/windows/Win32.h"
 
 namespace tpserve::platform {
@@ -31,47 +33,35 @@ TEST(OfferQueue, OldestOfferFirstAndBounded) {
     EXPECT_TRUE(queue.empty());
 }
 
-TEST(PeerFormat, Ipv4AndIpv6) {
-    char out[64];
+std::string endpoint(const net::SocketAddress& address) {
+    std::array<char, net::kMaxEndpointText> out{};
+    return std::string(net::endpoint_text(address, out));
+}
+
+TEST(PeerAddress, Ipv4AndIpv6) {
     sockaddr_in v4{};
     v4.sin_family = AF_INET;
     v4.sin_port = ::htons(50412);
     ::inet_pton(AF_INET, "127.0.0.1", &v4.sin_addr);
-    format_peer(reinterpret_cast<const sockaddr*>(&v4), sizeof v4, out, sizeof out);
-    EXPECT_STREQ(out, "127.0.0.1:50412");
+    EXPECT_EQ(endpoint(socket_address(reinterpret_cast<const sockaddr*>(&v4), sizeof v4)),
+              "127.0.0.1:50412");
 
     sockaddr_in6 v6{};
     v6.sin6_family = AF_INET6;
     v6.sin6_port = ::htons(8080);
     ::inet_pton(AF_INET6, "2001:db8::1", &v6.sin6_addr);
-    format_peer(reinterpret_cast<const sockaddr*>(&v6), sizeof v6, out, sizeof out);
-    EXPECT_STREQ(out, "[2001:db8::1]:8080");
+    EXPECT_EQ(endpoint(socket_address(reinterpret_cast<const sockaddr*>(&v6), sizeof v6)),
+              "[2001:db8::1]:8080");
 }
 
-TEST(PeerFormat, ShortNullOrForeignAddressesGiveEmptyText) {
-    char out[64] = "x";
-    format_peer(nullptr, 0, out, sizeof out);
-    EXPECT_STREQ(out, "");
+TEST(PeerAddress, ShortNullOrForeignAddressesAreUnknown) {
+    EXPECT_FALSE(socket_address(nullptr, 0).known());
     sockaddr_in v4{};
     v4.sin_family = AF_INET;
-    std::strcpy(out, "x");
-    format_peer(reinterpret_cast<const sockaddr*>(&v4), 4, out, sizeof out);
-    EXPECT_STREQ(out, "");
+    EXPECT_FALSE(socket_address(reinterpret_cast<const sockaddr*>(&v4), 4).known());
     sockaddr other{};
     other.sa_family = AF_UNIX;
-    std::strcpy(out, "x");
-    format_peer(&other, sizeof other, out, sizeof out);
-    EXPECT_STREQ(out, "");
-}
-
-TEST(PeerFormat, TruncatesToTheBuffer) {
-    char out[8];
-    sockaddr_in v4{};
-    v4.sin_family = AF_INET;
-    v4.sin_port = ::htons(50412);
-    ::inet_pton(AF_INET, "127.0.0.1", &v4.sin_addr);
-    format_peer(reinterpret_cast<const sockaddr*>(&v4), sizeof v4, out, sizeof out);
-    EXPECT_STREQ(out, "127.0.0");
+    EXPECT_FALSE(socket_address(&other, sizeof other).known());
 }
 
 TEST(IocpStrategy, WineGetsTransmitFileAndNoReuse) {
