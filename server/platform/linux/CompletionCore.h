@@ -138,6 +138,20 @@ protected:
         slot.pump.new_socket();
         return slot;
     }
+    // The Accept completion of the socket take_offer just gave `slot`, with
+    // the addresses the backend knows without a system call (None: the core
+    // asks peer_address/local_address when a log line needs them). Counted
+    // and delivered at once: accepts complete from the loop's event handling.
+    void deliver_accept(const Slot& slot, net::SocketAddress peer, net::SocketAddress local) {
+        ++counters_.accepted;
+        conn::Completion completion;
+        completion.conn = slot.id;
+        completion.kind = conn::OpKind::Accept;
+        completion.status = conn::IoStatus::Ok;
+        completion.peer = peer;
+        completion.local = local;
+        sink_->on_completion(completion);
+    }
     [[nodiscard]] bool has_offer() const noexcept { return !offered_.empty(); }
     [[nodiscard]] conn::ConnId next_offer() const noexcept { return offered_.front(); }
 

@@ -14,8 +14,6 @@
 
 namespace tpserve::platform {
 
-using conn::IoStatus;
-using conn::OpKind;
 using epoll::Slot;
 using epoll::Tag;
 
@@ -68,15 +66,9 @@ bool EpollProactor::take_connection(int fd, std::uint32_t listener, const sockad
     slot.readable = false;
     slot.writable = true;
     slot.peer_hup = false;
-    ++counters_.accepted;
-    conn::Completion completion;
-    completion.conn = id;
-    completion.kind = OpKind::Accept;
-    completion.status = IoStatus::Ok;
-    completion.peer = socket_address(peer);  // what accept4 returned: no system call
-    // A wildcard listener's: local_address asks getsockname if the log needs it.
-    completion.local = listener_local_[listener];
-    sink_->on_completion(completion);
+    // The peer as accept4 gave it; a wildcard listener's local address is
+    // asked for (local_address) only if the log needs it.
+    deliver_accept(slot, socket_address(peer), listener_local_[listener]);
     return true;
 }
 

@@ -13,8 +13,6 @@
 
 namespace tpserve::platform {
 
-using conn::IoStatus;
-using conn::OpKind;
 using uring::Slot;
 using uring::Tag;
 
@@ -58,20 +56,13 @@ void UringProactor::on_accept(std::uint32_t listener, std::int32_t res, std::uin
         return;
     }
     Slot& slot = take_offer(fd);
-    const conn::ConnId id = slot.id;
     // TCP_DEFER_ACCEPT: the request is usually here already, so the first
     // receive tries before it polls.
     slot.fresh = true;
-    ++counters_.accepted;
-    conn::Completion completion;
-    completion.conn = id;
-    completion.kind = OpKind::Accept;
-    completion.status = IoStatus::Ok;
     // No getpeername here: multishot accept returns no address, and the
     // core asks (peer_address) only when it logs the request; likewise
     // getsockname (local_address) for a wildcard listener.
-    completion.local = entry.local;
-    sink_->on_completion(completion);
+    deliver_accept(slot, {}, entry.local);
 }
 
 void UringProactor::begin_stop() {
