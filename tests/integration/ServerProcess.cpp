@@ -214,11 +214,15 @@ bool ServerProcess::launch_failed() {
     wait_drained(1s);
     std::lock_guard lock(mutex_);
     if (!out_.empty()) return false;
+    // Only Wine's own complaint counts: a native server that dies silently
+    // (a crash before its first line) fails the test, it is not retried.
+    bool wine_spoke = false;
     std::istringstream lines(err_);
     for (std::string line; std::getline(lines, line);) {
         if (line.rfind("wine", 0) != 0) return false;  // the program spoke
+        wine_spoke = true;
     }
-    return true;
+    return wine_spoke;
 }
 
 void ServerProcess::reset() {

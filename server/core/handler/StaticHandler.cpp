@@ -84,7 +84,7 @@ ResponseInfo StaticHandler::finish(Exchange& x, std::uint16_t status, std::uint6
 }
 
 ResponseInfo StaticHandler::respond_error(std::uint16_t status, plan::TransmitPlan& plan) {
-    ResponseInfo info = send_builtin_error(Reply{status, false, false, false}, plan);
+    ResponseInfo info = send_builtin_error(Reply{.status = status}, plan);
     info.site = &sites_.default_site();
     return info;
 }
@@ -92,8 +92,10 @@ ResponseInfo StaticHandler::respond_error(std::uint16_t status, plan::TransmitPl
 ResponseInfo StaticHandler::respond(const http::Request& request, bool keep_alive,
                                     files::PathResolver& resolver, plan::TransmitPlan& plan) {
     const bool http10 = request.version_major == 1 && request.version_minor == 0;
-    const Reply reply{200, request.method == http::Method::Head, keep_alive && request.keep_alive,
-                      http10};
+    const Reply reply{.status = 200,
+                      .head_only = request.method == http::Method::Head,
+                      .keep_alive = keep_alive && request.keep_alive,
+                      .http10 = http10};
 
     // RFC 9112 §3.2: a 1.1 request without exactly one valid Host is a 400.
     std::string_view host;

@@ -59,10 +59,10 @@ public:
 private:
     struct Exchange;
     struct Reply {
-        std::uint16_t status;
-        bool head_only;
-        bool keep_alive;
-        bool http10;
+        std::uint16_t status = 200;
+        bool head_only = false;
+        bool keep_alive = false;
+        bool http10 = false;
     };
 
     ResponseInfo serve_path(Exchange& x, std::string_view target);

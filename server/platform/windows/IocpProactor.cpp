@@ -215,7 +215,7 @@ void IocpProactor::on_conn_completion(Slot& slot, DWORD bytes, bool posted) {
         return;
     }
     if (slot.kind == OpKind::Accept) {  // an offer cancelled at stop
-        deliver(slot, IoStatus::Cancelled, 0, false, 0);
+        deliver(slot, {.kind = OpKind::Accept, .status = IoStatus::Cancelled});
         return;
     }
     // Receive. A result that beat the deadline or the close still counts as
@@ -232,24 +232,20 @@ void IocpProactor::on_conn_completion(Slot& slot, DWORD bytes, bool posted) {
         status = IoStatus::PeerClosed;
         slot.peer_closed = true;
     }
-    deliver(slot, status, bytes, false, status == IoStatus::Ok ? 0 : error);
+    deliver(slot, {.kind = OpKind::Receive,
+                   .status = status,
+                   .bytes = bytes,
+                   .os_error = status == IoStatus::Ok ? 0 : error});
 }
 
-void IocpProactor::deliver(Slot& slot, IoStatus status, std::uint64_t bytes, bool closed,
-                           std::int32_t os_error) {
+void IocpProactor::deliver(Slot& slot, const OpResult& result) {
     timers_.cancel(slot.id.slot);
     --ops_in_flight_;
     // A close() before the result was handled has already made it Cancelled
     // (on_conn_completion, on_transmit_completion). An empty-span receive's
     // bytes are in the scratch, valid for this call only.
     const conn::Completion completion =
-        make_completion(slot.id,
-                        {.kind = slot.kind,
-                         .status = status,
-                         .bytes = bytes,
-                         .os_error = os_error,
-                         .closed = closed},
-                        slot.any ? scratch_.data() : slot.into.data());
+        make_completion(slot.id, result, slot.any ? scratch_.data() : slot.into.data());
     // Without a socket (cancelled offer, Close plan, close()) the slot is the
     // core's to offer again; with one, the connection goes on.
     slot.state = slot.socket == INVALID_SOCKET ? SlotState::Unused : SlotState::Open;

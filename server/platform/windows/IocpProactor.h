@@ -57,6 +57,7 @@
 #include "conn/DeadlineHeap.h"
 #include "conn/Proactor.h"
 #include "platform/common/OfferQueue.h"
+#include "platform/common/OpResult.h"
 #include "platform/windows/AcceptorPool.h"
 #include "platform/windows/ExtensionFunctions.h"
 #include "platform/windows/IocpOps.h"
@@ -129,8 +130,8 @@ private:
     void post_result(iocp::Slot& slot, conn::IoStatus status, std::int32_t os_error);
     void dispatch(const OVERLAPPED_ENTRY& entry);
     void on_conn_completion(iocp::Slot& slot, DWORD bytes, bool posted);
-    void deliver(iocp::Slot& slot, conn::IoStatus status, std::uint64_t bytes, bool closed,
-                 std::int32_t os_error);
+    // Ends the op on `slot` with `result` (its kind is the op's) and calls the sink.
+    void deliver(iocp::Slot& slot, const OpResult& result);
     void close_socket(SOCKET& socket) noexcept;
 
     // IocpReceive.cpp: posting a receive, and the empty-span (zero-byte) path.

@@ -16,6 +16,7 @@
 namespace tpserve::platform {
 
 using conn::IoStatus;
+using conn::OpKind;
 using iocp::Slot;
 
 namespace {
@@ -57,7 +58,8 @@ void IocpProactor::complete_receive_any(Slot& slot) {
     u_long queued = 0;
     if (::ioctlsocket(slot.socket, FIONREAD, &queued) != 0) {
         const int error = ::WSAGetLastError();
-        deliver(slot, iocp::status_for(error), 0, false, error);
+        deliver(slot,
+                {.kind = OpKind::Receive, .status = iocp::status_for(error), .os_error = error});
         return;
     }
     if (queued == 0) {
@@ -66,18 +68,22 @@ void IocpProactor::complete_receive_any(Slot& slot) {
         const int readable = readable_now(slot.socket);
         if (readable < 0) {
             const int error = ::WSAGetLastError();
-            deliver(slot, iocp::status_for(error), 0, false, error);
+            deliver(
+                slot,
+                {.kind = OpKind::Receive, .status = iocp::status_for(error), .os_error = error});
             return;
         }
         if (readable == 0) {
             if (slot.timed_out) {
                 // The deadline fired while the wake was queued: it will not fire again.
-                deliver(slot, IoStatus::TimedOut, 0, false, 0);
+                deliver(slot, {.kind = OpKind::Receive, .status = IoStatus::TimedOut});
                 return;
             }
             ++counters_.receive_any_rearms;
             if (const int error = post_receive(slot); error != 0) {
-                deliver(slot, iocp::status_for(error), 0, false, error);
+                deliver(slot, {.kind = OpKind::Receive,
+                               .status = iocp::status_for(error),
+                               .os_error = error});
             }
             return;  // still Busy; its deadline (if any) is still scheduled
         }
@@ -86,16 +92,19 @@ void IocpProactor::complete_receive_any(Slot& slot) {
                            static_cast<int>(scratch_.size()), 0);
     if (got == SOCKET_ERROR) {
         const int error = ::WSAGetLastError();
-        deliver(slot, iocp::status_for(error), 0, false, error);
+        deliver(slot,
+                {.kind = OpKind::Receive, .status = iocp::status_for(error), .os_error = error});
         return;
     }
     if (got == 0) {
         slot.peer_closed = true;
-        deliver(slot, IoStatus::PeerClosed, 0, false, 0);
+        deliver(slot, {.kind = OpKind::Receive, .status = IoStatus::PeerClosed});
         return;
     }
     ++counters_.receive_any_reads;
-    deliver(slot, IoStatus::Ok, static_cast<std::uint64_t>(got), false, 0);
+    deliver(slot, {.kind = OpKind::Receive,
+                   .status = IoStatus::Ok,
+                   .bytes = static_cast<std::uint64_t>(got)});
 }
 
 }  // namespace tpserve::platform

@@ -149,7 +149,11 @@ void IocpProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os_
         closed = true;
     }
     ++counters_.transmits;
-    deliver(slot, status, slot.sent, closed, os_error);
+    deliver(slot, {.kind = OpKind::Transmit,
+                   .status = status,
+                   .bytes = slot.sent,
+                   .os_error = os_error,
+                   .closed = closed});
 }
 
 }  // namespace tpserve::platform
