@@ -219,7 +219,8 @@ TEST(IocpContract, StopCancelsOfferedSlotsAndReturnsPromptly) {
     TestSink sink;
     TestServer server(sink);
     START_OR_FAIL(server);
-    std::this_thread::sleep_for(100ms);
+    // Stop once the AcceptEx pool is posted, so that stop has accepts to cancel.
+    ASSERT_TRUE(wait_until([&] { return sink.waits.load() > 0; }));
     const auto took = server.stop();
     EXPECT_LT(took, 3s);
     EXPECT_EQ(sink.stops.load(), 1);

@@ -70,6 +70,12 @@ public:
     void on_completion(const conn::Completion& completion) override;
     void on_stop() override;
     [[nodiscard]] bool idle() const override;
+    // Asked by `run` each time before it waits for completions: once it has
+    // been, everything run posted at its start (the AcceptEx pool) is posted.
+    [[nodiscard]] conn::Deadline housekeeping_due() const override {
+        ++waits;
+        return conn::Deadline::max();
+    }
 
     std::vector<Recorded> events() const;
     std::size_t count(conn::OpKind kind, conn::IoStatus status) const;
@@ -86,6 +92,7 @@ public:
     // Completions whose handling has returned: what it started is posted
     // (IOCP posts each operation in the call that asks for it).
     std::atomic<std::size_t> handled{0};
+    mutable std::atomic<std::size_t> waits{0};
 
     conn::Proactor* proactor = nullptr;
     struct Conn {
