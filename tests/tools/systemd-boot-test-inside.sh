@@ -94,8 +94,18 @@ systemctl show -p Result -p ExecMainCode -p ExecMainStatus tpserve.service
 step "journal of tpserve.service"
 journalctl -u tpserve.service --no-pager -o short-precise | tail -n 20
 
-if [ -x "$here/inside-socket.sh" ]; then
-  # shellcheck source=/dev/null
-  . "$here/inside-socket.sh"
-fi
+step "socket activation: systemctl enable --now tpserve.socket"
+systemctl enable --now tpserve.socket 2>&1 || fail "enable tpserve.socket"
+[ "$(systemctl is-active tpserve.service)" = inactive ] || fail "the service runs before a connection"
+http_get http://127.0.0.1/ || fail "GET through the socket unit"
+head -1 "$here/../tpserve-head"
+[ "$(systemctl is-active tpserve.service)" = active ] || fail "the connection did not start the service"
+systemctl show -p TriggeredBy -p MainPID tpserve.service
+journalctl -u tpserve.service --no-pager -o cat -n 4
+http_get 'http://[::1]/' || fail "GET over IPv6 through the socket unit"
+head -1 "$here/../tpserve-head"
+systemctl stop tpserve.socket tpserve.service || fail "stop"
+[ "$(systemctl show -P ExecMainStatus tpserve.service)" = 0 ] || fail "ExecMainStatus is not 0"
+step "stopped: $(systemctl show -p Result -p ExecMainStatus tpserve.service | tr '\n' ' ')"
+
 echo "BOOT-TEST PASS"
