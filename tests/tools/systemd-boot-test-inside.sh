@@ -81,9 +81,20 @@ grep -i '^X-Boot-Test' "$here/../tpserve-head"
 [ "$(main_pid)" = "$pid" ] || fail "the main process changed: the reload restarted it"
 [ "$(systemctl show -P NRestarts tpserve.service)" = 0 ] || fail "the service was restarted"
 
-step "access log"
-ls -l /var/log/tpserve/
+step "access log, then logrotate -f (its postrotate sends SIGUSR1: reopen)"
 tail -n 2 /var/log/tpserve/access.log
+if [ -f "$here/skip-logrotate" ]; then
+  step "logrotate step SKIPPED (TPSERVE_BOOT_SKIP_LOGROTATE=1)"
+else
+logrotate -f /etc/logrotate.d/tpserve || fail "logrotate"
+[ -s /var/log/tpserve/access.log.1 ] || fail "logrotate did not rotate access.log"
+# Until tpserve has reopened, its lines still go to access.log.1.
+logs_to_new_file() { http_get http://127.0.0.1/about.html && [ -s /var/log/tpserve/access.log ]; }
+until_true 10 logs_to_new_file || fail "no line in the new access.log 10 s after the rotation"
+ls -l /var/log/tpserve/
+tail -n 1 /var/log/tpserve/access.log
+[ "$(main_pid)" = "$pid" ] || fail "the main process changed at the rotation"
+fi
 
 step "systemctl stop tpserve"
 systemctl stop tpserve.service || fail "systemctl stop"
