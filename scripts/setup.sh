@@ -9,10 +9,12 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-usage: scripts/setup.sh [--bench] [--docker] [--tidy] [--dry-run]
+usage: scripts/setup.sh [--bench] [--docker] [--tidy] [--package] [--boot] [--dry-run]
   --bench    also install the benchmark tools (wrk, nginx, gnuplot, Google Benchmark, strace)
   --docker   also install what scripts/seccomp-profile.sh needs (jq)
   --tidy     also install clang-tidy (scripts/tidy.sh)
+  --package  also install the Debian packaging tools (scripts/package.sh, lintian)
+  --boot     also install debootstrap and systemd-nspawn (tests/tools/systemd-boot-test.sh)
   --dry-run  print the missing packages and install nothing (exit 1 if any)
 EOF
 }
@@ -20,12 +22,16 @@ EOF
 bench=0
 docker=0
 tidy=0
+package=0
+boot=0
 dry_run=0
 for arg in "$@"; do
   case "$arg" in
     --bench) bench=1 ;;
     --docker) docker=1 ;;
     --tidy) tidy=1 ;;
+    --package) package=1 ;;
+    --boot) boot=1 ;;
     --dry-run) dry_run=1 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
@@ -45,6 +51,12 @@ if ((bench)); then
 fi
 if ((tidy)); then
   required+=(clang-tidy)
+fi
+if ((package)); then
+  required+=(debhelper dpkg-dev lintian)
+fi
+if ((boot)); then
+  required+=(debootstrap systemd-container)
 fi
 if ((docker)); then
   required+=(jq)

@@ -1,6 +1,7 @@
 // The Linux implementation of platform/Platform.h: wires the document root
-// (openat2 beneath a directory fd), SO_REUSEPORT listeners and one proactor
-// per worker — io_uring, or epoll where io_uring is refused.
+// (openat2 beneath a directory fd), SO_REUSEPORT listeners (or those systemd
+// passed in, SystemdListeners.h) and one proactor per worker — io_uring, or
+// epoll where io_uring is refused.
 #include <malloc.h>
 #include <sys/resource.h>
 
@@ -14,6 +15,7 @@
 #include "platform/linux/LinuxFileSystem.h"
 #include "platform/linux/Listener.h"
 #include "platform/linux/Signals.h"
+#include "platform/linux/SystemdListeners.h"
 #include "platform/linux/UringProactor.h"
 #include "platform/linux/UringProbe.h"
 
@@ -100,7 +102,8 @@ EngineChoice choose_io_engine(const config::Config& config) {
 std::unique_ptr<IoEngine> create_io_engine(const config::Config& config, const EngineChoice& choice,
                                            unsigned workers, std::string& error) {
     BoundListeners listeners;
-    if (!bind_listeners(config.listen, workers, listeners, error)) return nullptr;
+    // Sockets passed by systemd (socket activation) where it passed them.
+    if (!open_listeners(config.listen, workers, listeners, error)) return nullptr;
     if (choice.name == backend_name(Backend::Epoll)) {
         EpollOptions options;
         options.max_connections = config.limits.max_connections;
