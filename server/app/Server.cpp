@@ -139,7 +139,10 @@ int run_server(const config::Config& config) {
         return 2;
     }
     std::stop_source stop;
-    auto signals = platform::watch_shutdown_signals([&stop] { stop.request_stop(); });
+    // reload: the reload helper wires it (issue 17 item 1); reopen_logs:
+    // item 2, next commit. Until then those signals are ignored.
+    auto signals = platform::watch_control_signals(
+        {.stop = [&stop] { stop.request_stop(); }, .reload = nullptr, .reopen_logs = nullptr});
     // Whoever asks for the stop (a signal, the service manager, a failed
     // worker), the service manager hears that draining has begun.
     const std::stop_callback stopping(stop.get_token(), [] { platform::notify_stopping(); });
