@@ -86,7 +86,7 @@ struct AccessLogState {
     void sweep() noexcept;
     void write_out(std::vector<Chunk*>& batch) noexcept;
     void reopen_out() noexcept;
-    bool write_header(std::string& error);
+    bool write_header(std::string& error) const;
 };
 
 Slot* AccessLogState::slot_for_this_thread() noexcept {
@@ -180,7 +180,7 @@ void AccessLogState::write_out(std::vector<Chunk*>& batch) noexcept {
     }
 }
 
-bool AccessLogState::write_header(std::string& error) {
+bool AccessLogState::write_header(std::string& error) const {
     if (format != AccessFormat::W3c) return true;
     // Every file begins with the directives (a reader of a file appended to
     // across restarts or rotations sees where each run's lines begin, as
