@@ -66,6 +66,22 @@ TEST(ControlSignals, Usr1WithoutAnActionIsIgnoredAndStopsNothing) {
     EXPECT_EQ(counts.reopen, 0);
 }
 
+TEST(ControlSignals, SignalsIgnoredByTheParentStillArrive) {
+    // As `nohup` leaves SIGHUP (and a script's `cmd &` SIGINT): SIG_IGN,
+    // inherited across exec. Linux discards an ignored signal at once unless
+    // the target thread blocks it (kernel/signal.c, sig_ignored: "Blocked
+    // signals are never ignored"); the main thread blocking them is what
+    // keeps `nohup tpserve` reloadable.
+    (void)::signal(SIGHUP, SIG_IGN);
+    (void)::signal(SIGUSR1, SIG_IGN);
+    Counts counts;
+    const auto signals = watch_control_signals(count_into(counts));
+    send(SIGHUP);
+    ASSERT_TRUE(wait_until([&] { return counts.reload == 1; }));
+    send(SIGUSR1);
+    ASSERT_TRUE(wait_until([&] { return counts.reopen == 1; }));
+}
+
 TEST(ControlSignals, FirstTermCallsStopOnceAndOtherSignalsStillWork) {
     Counts counts;
     const auto signals = watch_control_signals(count_into(counts));
