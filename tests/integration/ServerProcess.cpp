@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
@@ -195,7 +196,7 @@ testing::AssertionResult ServerProcess::start(const ServerOptions& options) {
     argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
     const auto tail = server_args();
     argv.insert(argv.end(), tail.begin(), tail.end());
-    testing::AssertionResult started = start_once(argv, options.startup_timeout);
+    testing::AssertionResult started = start_once(argv, options);
     if (started || !launch_failed()) return started;
     // Under Wine, about once in a few thousand launches wine64 exits at once
     // without running the program ("wine client error:0: recvmsg: Connection
@@ -205,7 +206,7 @@ testing::AssertionResult ServerProcess::start(const ServerOptions& options) {
                  "Wine did not start it, starting it once more\n"
               << describe() << "\n";
     reset();
-    return start_once(argv, options.startup_timeout);
+    return start_once(argv, options);
 }
 
 bool ServerProcess::launch_failed() {
@@ -240,44 +241,60 @@ void ServerProcess::reset() {
     pid_ = -1;
 }
 
+std::string ServerProcess::error_log_text(const ServerOptions& options) const {
+    if (!options.error_log) return err_;
+    std::ifstream in(*options.error_log, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 testing::AssertionResult ServerProcess::start_once(const std::vector<std::string>& argv,
-                                                   std::chrono::milliseconds startup_timeout) {
+                                                   const ServerOptions& options) {
     spawn(argv);
+    const std::chrono::milliseconds startup_timeout = options.startup_timeout;
 
     static constexpr std::string_view marker = "listening on http://";
     const auto deadline = std::chrono::steady_clock::now() + startup_timeout;
     std::unique_lock lock(mutex_);
     for (;;) {
-        const auto at = err_.find(marker);
+        const std::string text = error_log_text(options);
+        const auto at = text.find(marker);
         if (at != std::string::npos) {
             // HOST:PORT/ or [V6HOST]:PORT/
             std::size_t p = at + marker.size();
             std::size_t host_end;
-            if (p < err_.size() && err_[p] == '[') {
-                host_end = err_.find(']', p);
+            if (p < text.size() && text[p] == '[') {
+                host_end = text.find(']', p);
                 if (host_end != std::string::npos) {
-                    host_ = err_.substr(p + 1, host_end - p - 1);
+                    host_ = text.substr(p + 1, host_end - p - 1);
                     ++host_end;
                 }
             } else {
-                host_end = err_.find(':', p);
-                if (host_end != std::string::npos) host_ = err_.substr(p, host_end - p);
+                host_end = text.find(':', p);
+                if (host_end != std::string::npos) host_ = text.substr(p, host_end - p);
             }
-            if (host_end != std::string::npos && host_end < err_.size() && err_[host_end] == ':') {
+            if (host_end != std::string::npos && host_end < text.size() && text[host_end] == ':') {
                 std::size_t q = host_end + 1;
                 unsigned long port = 0;
-                while (q < err_.size() && err_[q] >= '0' && err_[q] <= '9') {
-                    port = port * 10 + static_cast<unsigned long>(err_[q] - '0');
+                while (q < text.size() && text[q] >= '0' && text[q] <= '9') {
+                    port = port * 10 + static_cast<unsigned long>(text[q] - '0');
                     ++q;
                 }
-                if (q < err_.size() && err_[q] == '/' && port > 0 && port < 65536) {
+                if (q < text.size() && text[q] == '/' && port > 0 && port < 65536) {
                     port_ = static_cast<std::uint16_t>(port);
                     return testing::AssertionSuccess();
                 }
             }
         }
         if (drained_) break;  // the child closed its pipes: it is gone
-        if (changed_.wait_until(lock, deadline) == std::cv_status::timeout) break;
+        // A file says nothing when it grows: look again every 10 ms.
+        const auto next = options.error_log
+                              ? std::min(deadline, std::chrono::steady_clock::now() + 10ms)
+                              : deadline;
+        if (changed_.wait_until(lock, next) == std::cv_status::timeout &&
+            std::chrono::steady_clock::now() >= deadline)
+            break;
     }
     lock.unlock();
     std::string why;

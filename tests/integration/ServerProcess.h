@@ -35,6 +35,9 @@ struct ServerOptions {
     unsigned workers = 2;
     std::vector<std::string> extra_args;  // before TPSERVE_SERVER_ARGS
     std::chrono::milliseconds startup_timeout = 10s;
+    // Where the server's error log goes when the config sends it to a file:
+    // start() then looks for the "listening on" line there, not on stderr.
+    std::optional<std::filesystem::path> error_log;
 };
 
 struct RunResult {
@@ -89,7 +92,9 @@ public:
 
 private:
     testing::AssertionResult start_once(const std::vector<std::string>& argv,
-                                        std::chrono::milliseconds startup_timeout);
+                                        const ServerOptions& options);
+    // The error log so far: stderr, or the file options.error_log names.
+    std::string error_log_text(const ServerOptions& options) const;  // mutex_ held
     // The child exited non-zero having printed nothing of its own: nothing
     // on stdout, on stderr only Wine's own "wine..." lines.
     bool launch_failed();

@@ -9,10 +9,12 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "log/AccessLine.h"
 #include "log/ErrorLog.h"
+#include "log/LogFile.h"
 
 namespace tpserve::log {
 
@@ -51,9 +53,12 @@ void report_failure(const char* what, const char* reason) noexcept {
 
 struct AccessLogState {
     std::uint64_t id = next_log_id();
-    std::FILE* file = nullptr;  // nullptr: "off"
+    // Fixed once open() returns, so write() reads it without a lock.
+    bool enabled = false;  // false: "off"
     AccessFormat format = AccessFormat::Combined;
-    bool owned = false;
+    std::string software;  // the W3C #Software value, for every header
+    // The writer thread's alone once it runs (reopen() swaps it there).
+    LogFile out;
     std::size_t max_chunks = kMinChunks;
     std::atomic<std::uint64_t> dropped{0};
 
@@ -69,7 +74,8 @@ struct AccessLogState {
     std::vector<Chunk*> pending;                     // FIFO for the writer, same capacity
     std::uint64_t flush_requested = 0, flush_done = 0;
     bool stop = false;
-    bool write_failed = false;
+    bool reopen_requested = false;
+    bool write_failed = false;  // writer thread only
 
     std::thread writer;
 
@@ -79,6 +85,8 @@ struct AccessLogState {
     void writer_loop() noexcept;
     void sweep() noexcept;
     void write_out(std::vector<Chunk*>& batch) noexcept;
+    void reopen_out() noexcept;
+    bool write_header(std::string& error) const;
 };
 
 Slot* AccessLogState::slot_for_this_thread() noexcept {
@@ -159,16 +167,47 @@ void AccessLogState::sweep() noexcept {
 
 void AccessLogState::write_out(std::vector<Chunk*>& batch) noexcept {
     for (Chunk* c : batch) {
-        if (c->used > 0 && std::fwrite(c->data.get(), 1, c->used, file) != c->used &&
+        if (c->used > 0 && std::fwrite(c->data.get(), 1, c->used, out.get()) != c->used &&
             !write_failed) {
             write_failed = true;  // report once, not once per chunk
             report_failure("access log: write failed: ", std::strerror(errno));
         }
         c->used = 0;
     }
-    if (!batch.empty() && std::fflush(file) != 0 && !write_failed) {
+    if (!batch.empty() && std::fflush(out.get()) != 0 && !write_failed) {
         write_failed = true;
         report_failure("access log: flush failed: ", std::strerror(errno));
+    }
+}
+
+bool AccessLogState::write_header(std::string& error) const {
+    if (format != AccessFormat::W3c) return true;
+    // Every file begins with the directives (a reader of a file appended to
+    // across restarts or rotations sees where each run's lines begin, as
+    // with IIS).
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    const std::string header =
+        w3c_header(software, std::chrono::duration_cast<std::chrono::seconds>(now).count());
+    if (std::fwrite(header.data(), 1, header.size(), out.get()) != header.size() ||
+        std::fflush(out.get()) != 0) {
+        error = "cannot write to '" + out.path() + "': " + std::strerror(errno);
+        return false;
+    }
+    return true;
+}
+
+// On the writer thread, after a batch was written and flushed: every chunk
+// (so every line) went whole to the old file, the next ones go to the new.
+void AccessLogState::reopen_out() noexcept {
+    try {
+        std::string why;
+        if (!out.reopen(why)) {
+            error("access log: reopen failed, still writing to the old file: " + why);
+            return;
+        }
+        write_failed = false;  // a new file: report its first failure again
+        if (!write_header(why)) error("access log: " + why);
+    } catch (...) {  // out of memory building a message: nothing better to do
     }
 }
 
@@ -179,16 +218,20 @@ void AccessLogState::writer_loop() noexcept {
     for (;;) {
         std::uint64_t flush_ticket = 0;
         bool stopping = false;
+        bool reopening = false;
         {
             std::unique_lock lock(pool_mutex);
             wake_writer.wait_for(lock, kSweepInterval, [&] {
-                return !pending.empty() || stop || flush_requested != flush_done;
+                return !pending.empty() || stop || reopen_requested ||
+                       flush_requested != flush_done;
             });
             flush_ticket = flush_requested;
             stopping = stop;
+            reopening = std::exchange(reopen_requested, false);
         }
         const auto now = std::chrono::steady_clock::now();
-        const bool must_sweep = stopping || flush_ticket != flush_done;
+        // Before a reopen, the lines written so far go to the old file.
+        const bool must_sweep = stopping || reopening || flush_ticket != flush_done;
         if (must_sweep || now - last_sweep >= kSweepInterval) {
             sweep();
             last_sweep = now;
@@ -198,6 +241,7 @@ void AccessLogState::writer_loop() noexcept {
             batch.swap(pending);  // both reserved to max_chunks: no allocation
         }
         write_out(batch);
+        if (reopening) reopen_out();
         {
             const std::lock_guard lock(pool_mutex);
             for (Chunk* c : batch)
@@ -224,38 +268,20 @@ std::unique_ptr<AccessLog> AccessLog::open(const std::string& destination, Acces
     try {
         auto state = std::make_unique<AccessLogState>();
         state->format = format;
+        state->software = software;
         if (destination == "off") return std::make_unique<AccessLog>(Key{}, std::move(state));
-        if (destination == "stdout") {
-            state->file = stdout;
-        } else if (destination == "stderr") {
-            state->file = stderr;
-        } else if (destination.empty()) {
-            error = "access log: empty destination";
+        if (!state->out.open(destination, "ab", error)) {
+            error.insert(0, "access log: ");
             return nullptr;
-        } else {
-            state->file = std::fopen(destination.c_str(), "ab");
-            if (state->file == nullptr) {
-                error = "access log: cannot open '" + destination + "': " + std::strerror(errno);
-                return nullptr;
-            }
-            state->owned = true;
         }
+        state->enabled = true;
         // From here the AccessLog owns the file: an early return closes it.
         auto log = std::make_unique<AccessLog>(Key{}, std::move(state));
         AccessLogState& s = *log->state_;
-        if (format == AccessFormat::W3c) {
-            // Written before the writer starts, so it precedes every line. A
-            // reader of a file appended to across restarts sees where each
-            // run's lines begin, as with IIS.
-            const auto now = std::chrono::system_clock::now().time_since_epoch();
-            const std::string header =
-                w3c_header(software, std::chrono::duration_cast<std::chrono::seconds>(now).count());
-            if (std::fwrite(header.data(), 1, header.size(), s.file) != header.size() ||
-                std::fflush(s.file) != 0) {
-                error =
-                    "access log: cannot write to '" + destination + "': " + std::strerror(errno);
-                return nullptr;
-            }
+        // Written before the writer starts, so it precedes every line.
+        if (!s.write_header(error)) {
+            error.insert(0, "access log: ");
+            return nullptr;
         }
         s.max_chunks = std::max(kMinChunks, max_buffer_bytes / kChunkBytes);
         s.all_chunks.reserve(s.max_chunks);
@@ -282,11 +308,10 @@ AccessLog::~AccessLog() {
         state_->wake_writer.notify_one();
         state_->writer.join();
     }
-    if (state_->owned && state_->file != nullptr) (void)std::fclose(state_->file);
 }
 
 bool AccessLog::enabled() const noexcept {
-    return state_->file != nullptr;
+    return state_->enabled;
 }
 
 AccessFormat AccessLog::format() const noexcept {
@@ -299,7 +324,7 @@ std::uint64_t AccessLog::dropped() const noexcept {
 
 void AccessLog::write(const AccessRecord& record) noexcept {
     AccessLogState& s = *state_;
-    if (s.file == nullptr) return;
+    if (!s.enabled) return;
     thread_local char line[kMaxAccessLine];
     const std::size_t len = format_access_line(s.format, record, line);
 
@@ -327,11 +352,21 @@ void AccessLog::write(const AccessRecord& record) noexcept {
 
 void AccessLog::flush() noexcept {
     AccessLogState& s = *state_;
-    if (s.file == nullptr || !s.writer.joinable()) return;
+    if (!s.enabled || !s.writer.joinable()) return;
     std::unique_lock lock(s.pool_mutex);
     const std::uint64_t ticket = ++s.flush_requested;
     s.wake_writer.notify_one();
     s.flushed.wait(lock, [&] { return s.flush_done >= ticket; });
+}
+
+void AccessLog::reopen() noexcept {
+    AccessLogState& s = *state_;
+    if (!s.out.is_path() || !s.writer.joinable()) return;
+    {
+        const std::lock_guard lock(s.pool_mutex);
+        s.reopen_requested = true;
+    }
+    s.wake_writer.notify_one();
 }
 
 }  // namespace tpserve::log

@@ -64,6 +64,14 @@ public:
     // reached the destination (fwrite + fflush). For shutdown and tests.
     void flush() noexcept;
 
+    // Opens a file destination again by its path (log rotation, SIGUSR1;
+    // "off", stdout, stderr: nothing). Never blocks: the writer thread does
+    // it after writing the lines collected so far, between whole chunks, so
+    // every line lands whole in exactly one of the two files. A W3C log's new
+    // file starts with the directives. If the path cannot be opened, the old
+    // file stays in use and the error log says why. Thread-safe.
+    void reopen() noexcept;
+
     // Lines dropped because the writer fell behind (or failed to allocate).
     [[nodiscard]] std::uint64_t dropped() const noexcept;
 

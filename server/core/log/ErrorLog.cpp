@@ -1,13 +1,14 @@
 #include "log/ErrorLog.h"
 
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <utility>
 
 #include "log/CivilTime.h"
+#include "log/LogFile.h"
 
 namespace tpserve::log {
 
@@ -15,16 +16,8 @@ namespace {
 
 struct Sink {
     std::mutex mutex;
-    std::FILE* file = nullptr;  // nullptr until configure(): stderr
-    bool owned = false;         // true when we opened it (and must close it)
+    LogFile file;  // no destination until configure(): stderr
     std::atomic<int> min_level{static_cast<int>(config::LogLevel::Info)};
-
-    Sink() = default;
-    Sink(const Sink&) = delete;
-    Sink& operator=(const Sink&) = delete;
-    ~Sink() {
-        if (owned && file != nullptr) (void)std::fclose(file);
-    }
 };
 
 // A function-local static so logging from other static initializers works.
@@ -70,34 +63,35 @@ std::string_view level_name(config::LogLevel level) noexcept {
 }
 
 bool configure(config::LogLevel level, const std::string& destination, std::string& error) {
-    std::FILE* file = nullptr;
-    bool owned = false;
-    if (destination == "stderr") {
-        file = stderr;
-    } else if (destination == "stdout") {
-        file = stdout;
-    } else if (destination.empty()) {
-        error = "error log: empty destination";
+    // "a": text mode, as before LogFile (on Windows lines end in CRLF).
+    LogFile file;
+    if (!file.open(destination, "a", error)) {
+        error.insert(0, "error log: ");
         return false;
-    } else {
-        file = std::fopen(destination.c_str(), "a");
-        if (file == nullptr) {
-            error = "error log: cannot open '" + destination + "': " + std::strerror(errno);
-            return false;
-        }
-        owned = true;
     }
     Sink& s = sink();
-    std::FILE* old = nullptr;
     {
         const std::lock_guard lock(s.mutex);
-        if (s.owned) old = s.file;
-        s.file = file;
-        s.owned = owned;
+        std::swap(s.file, file);
         s.min_level.store(static_cast<int>(level), std::memory_order_relaxed);
     }
-    if (old != nullptr) (void)std::fclose(old);
-    return true;
+    return true;  // `file` now holds the previous destination and closes it, unlocked
+}
+
+void reopen() noexcept {
+    Sink& s = sink();
+    try {
+        std::string why;
+        bool reopened = false;
+        {
+            // Under the mutex every line is written and flushed whole, so the
+            // switch falls between two lines.
+            const std::lock_guard lock(s.mutex);
+            reopened = s.file.reopen(why);
+        }
+        if (!reopened) error("error log: reopen failed, still writing to the old file: " + why);
+    } catch (...) {  // out of memory building the message: the old file stays, unreported
+    }
 }
 
 bool enabled(config::LogLevel level) noexcept {
@@ -124,7 +118,7 @@ void log(config::LogLevel level, std::string_view message) noexcept {
 
     Sink& s = sink();
     const std::lock_guard lock(s.mutex);
-    std::FILE* f = s.file != nullptr ? s.file : stderr;
+    std::FILE* f = s.file.get() != nullptr ? s.file.get() : stderr;
     (void)std::fwrite(line, 1, len, f);
     (void)std::fflush(f);
 }

@@ -22,6 +22,12 @@ namespace tpserve::log {
 // (calling it again switches destination; a file it opened is closed).
 bool configure(config::LogLevel level, const std::string& destination, std::string& error);
 
+// Opens the file destination again by its path (log rotation, SIGUSR1):
+// the line being written finishes in the old file, the next one goes to the
+// new. stdout/stderr: nothing. On failure the old file stays in use and an
+// error line says why. Never throws; may be called from any thread.
+void reopen() noexcept;
+
 // True when a message at `level` would be written: lets callers skip
 // building expensive messages. Lock-free.
 [[nodiscard]] bool enabled(config::LogLevel level) noexcept;
