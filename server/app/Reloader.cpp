@@ -7,6 +7,7 @@
 
 #include "app/ConfigError.h"
 #include "app/RestartOnly.h"
+#include "app/RootLocation.h"
 #include "app/RuntimeCheck.h"
 #include "log/CivilTime.h"
 #include "log/ErrorLog.h"
@@ -27,6 +28,17 @@ std::string modified_text(const std::string& path) {
     std::string text(log::kIsoLength, '\0');
     log::format_iso8601(seconds, text.data());
     return " modified " + text;
+}
+
+// The location of the first site root that is not a directory (the check
+// that refused the file), or the file alone when the problem is elsewhere.
+std::string where_missing_root(const config::Config& next) {
+    const std::vector<config::Site> sites = config::effective_sites(next);
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(sites[i].root, ec)) return root_location(next, i);
+    }
+    return next.source.empty() ? "(defaults)" : next.source;
 }
 
 }  // namespace
@@ -111,7 +123,7 @@ std::unique_ptr<ServingState> Reloader::prepare(config::Config next, std::string
     // The checks --check-config makes beyond parsing (roots, log directories).
     const std::vector<std::string> problems = check_runtime(next);
     if (!problems.empty()) {
-        error = file + ": " + problems.front();
+        error = where_missing_root(next) + ": " + problems.front();
         for (std::size_t i = 1; i < problems.size(); ++i)
             error += "; " + problems[i];
         return nullptr;
