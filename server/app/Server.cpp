@@ -77,7 +77,11 @@ int run_server(const config::Config& config, std::function<config::Config()> rel
     }
     std::stop_source stop;
     ReloadRelay reload_relay;
-    auto signals = platform::watch_shutdown_signals([&stop] { stop.request_stop(); });
+    // reopen_logs: item 2 (the logs part). Until then SIGUSR1 is ignored.
+    auto signals =
+        platform::watch_control_signals({.stop = [&stop] { stop.request_stop(); },
+                                         .reload = [&reload_relay] { reload_relay.request(); },
+                                         .reopen_logs = nullptr});
     // Whoever asks for the stop (a signal, the service manager, a failed
     // worker), the service manager hears that draining has begun.
     const std::stop_callback stopping(stop.get_token(), [] { platform::notify_stopping(); });

@@ -67,15 +67,35 @@ unsigned available_cores();
 // it after freeing a burst's buffers; without it they stay in its RSS).
 void return_free_memory() noexcept;
 
-// Calls `on_stop` (from a background thread) on the first SIGINT/SIGTERM
-// (Windows: Ctrl+C / Ctrl+Break, or, under `--service run`, the service
-// manager's STOP and SHUTDOWN controls). Construct before any other thread
-// starts.
-class ShutdownSignals {
-public:
-    virtual ~ShutdownSignals() = default;
+// What the process does on an operator's signal. Each action is called on
+// the watcher's own thread, one at a time; an action must not block (it hands
+// its work to another thread). A null action: that signal is ignored. Linux
+// signals do not queue: two of a kind that arrive before the watcher reads
+// them call the action once (both actions here are idempotent).
+struct ControlActions {
+    // The first SIGINT/SIGTERM (Windows: Ctrl+C / Ctrl+Break / console close,
+    // or, under `--service run`, the service manager's STOP and SHUTDOWN).
+    // A second one ends the process at once: exit code 1, a note on stderr.
+    std::function<void()> stop;
+    // Each SIGHUP. Windows: SERVICE_CONTROL_PARAMCHANGE is to call it (issue
+    // 20); until then it is not called there.
+    std::function<void()> reload;
+    // Each SIGUSR1, logrotate's convention (as nginx). Not called on Windows
+    // (log rotation there is issue 20).
+    std::function<void()> reopen_logs;
 };
-std::unique_ptr<ShutdownSignals> watch_shutdown_signals(std::function<void()> on_stop);
+
+// Watches the control signals until destroyed (destruction is prompt and
+// joins the watcher: no action runs after it). Construct before any other
+// thread starts (Linux: the signals are blocked in the calling thread, and
+// later threads inherit that). Never null; if the watcher cannot start, a
+// warning says so and the signals keep their default actions (SIGTERM,
+// SIGHUP and SIGUSR1 then end the process).
+class ControlSignals {
+public:
+    virtual ~ControlSignals() = default;
+};
+std::unique_ptr<ControlSignals> watch_control_signals(ControlActions actions);
 
 // --- Running under a service manager ----------------------------------------
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <thread>
 
+#include "log/ErrorLog.h"
 #include "platform/Platform.h"
 #include "platform/linux/BackendChoice.h"
 #include "platform/linux/EpollProactor.h"
@@ -57,12 +58,21 @@ private:
     EpollOptions options_;
 };
 
-class SignalGuard final : public ShutdownSignals {
+class SignalGuard final : public ControlSignals {
 public:
-    explicit SignalGuard(std::function<void()> on_stop)
-        : watcher_([stop = std::move(on_stop)](int) { stop(); }) {}
+    explicit SignalGuard(ControlActions actions)
+        : watcher_(
+              {std::move(actions.stop), std::move(actions.reload), std::move(actions.reopen_logs)},
+              error_) {
+        if (!watcher_.running())
+            log::warn(
+                "control signals keep their default actions (SIGTERM, SIGHUP and SIGUSR1 "
+                "end the process): " +
+                error_);
+    }
 
 private:
+    std::string error_;  // before watcher_: its constructor writes it
     SignalWatcher watcher_;
 };
 
@@ -124,8 +134,8 @@ void return_free_memory() noexcept {
     ::malloc_trim(0);
 }
 
-std::unique_ptr<ShutdownSignals> watch_shutdown_signals(std::function<void()> on_stop) {
-    return std::make_unique<SignalGuard>(std::move(on_stop));
+std::unique_ptr<ControlSignals> watch_control_signals(ControlActions actions) {
+    return std::make_unique<SignalGuard>(std::move(actions));
 }
 
 }  // namespace tpserve::platform

@@ -78,20 +78,24 @@ private:
     IocpOptions options_;
 };
 
-class ConsoleGuard final : public ShutdownSignals {
+// Windows has no SIGHUP/SIGUSR1: a console gives Ctrl+C / Ctrl+Break /
+// close only, so only `stop` is wired here.
+class ConsoleGuard final : public ControlSignals {
 public:
-    explicit ConsoleGuard(std::function<void()> on_stop) : signals_(std::move(on_stop)) {}
+    explicit ConsoleGuard(ControlActions actions) : signals_(std::move(actions.stop)) {}
 
 private:
     ConsoleSignals signals_;
 };
 
 // Under `--service run` the service manager's STOP / SHUTDOWN stop the
-// server; there is no console to send Ctrl+C.
-class ServiceStopGuard final : public ShutdownSignals {
+// server; there is no console to send Ctrl+C. SERVICE_CONTROL_PARAMCHANGE is
+// to call `actions.reload` (and log rotation its own control): issue 20, not
+// wired yet, so the service does not accept PARAMCHANGE.
+class ServiceStopGuard final : public ControlSignals {
 public:
-    explicit ServiceStopGuard(std::function<void()> on_stop) {
-        winservice::set_stop_handler(std::move(on_stop));
+    explicit ServiceStopGuard(ControlActions actions) {
+        winservice::set_stop_handler(std::move(actions.stop));
     }
     ~ServiceStopGuard() override { winservice::set_stop_handler(nullptr); }
     ServiceStopGuard(const ServiceStopGuard&) = delete;
@@ -159,9 +163,9 @@ void return_free_memory() noexcept {
     ::_heapmin();
 }
 
-std::unique_ptr<ShutdownSignals> watch_shutdown_signals(std::function<void()> on_stop) {
-    if (winservice::active()) return std::make_unique<ServiceStopGuard>(std::move(on_stop));
-    return std::make_unique<ConsoleGuard>(std::move(on_stop));
+std::unique_ptr<ControlSignals> watch_control_signals(ControlActions actions) {
+    if (winservice::active()) return std::make_unique<ServiceStopGuard>(std::move(actions));
+    return std::make_unique<ConsoleGuard>(std::move(actions));
 }
 
 }  // namespace tpserve::platform
