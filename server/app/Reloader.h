@@ -9,8 +9,9 @@
 // (conn/Epochs.h). A failure keeps the running generation and says why with
 // the file, line and column. Keys that cannot change live (RestartOnly.h)
 // keep their running values, and each is named in a warning. The
-// generations the workers release are destroyed on this thread too (their
-// watchers' threads joined, their access logs flushed), not on a worker.
+// generations the workers release are destroyed on a second thread of the
+// reloader (their watchers' threads joined, their access logs flushed), not
+// on a worker, and without delaying the next reload.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -72,6 +73,7 @@ private:
     };
 
     void run(const std::stop_token& stop);
+    void reap(const std::stop_token& stop);
     void reload();
     // Null + `error` when `next` cannot be served.
     std::unique_ptr<ServingState> prepare(config::Config next, std::string& error);
@@ -93,7 +95,9 @@ private:
     // Published last; changed by the reloader's thread only, under mutex_.
     std::shared_ptr<const ServingState> running_;
     std::optional<conn::ServingSource> source_;
-    std::jthread thread_;  // last: started when everything above exists, joined first
+    // Last: started when everything above exists, joined first.
+    std::jthread reaper_;  // destroys the retired generations
+    std::jthread thread_;  // reloads
 };
 
 }  // namespace tpserve::app

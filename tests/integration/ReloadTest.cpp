@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstddef>
 #include <cstdio>
+#include <filesystem>
 #include <regex>
 #include <string>
 #include <thread>
@@ -14,6 +15,7 @@
 
 #include "ConfigYaml.h"
 #include "ServerFixture.h"
+#include "TestEnv.h"
 #include "WaitUntil.h"
 
 namespace tpserve::integration {
@@ -43,8 +45,10 @@ protected:
         tree.write("b/page.txt", "served from root B, which is longer\n");
     }
 
-    // One site whose root and X-Config header say which configuration it is.
-    std::string config_text(char name, const std::string& extra = "") {
+    // One site whose root and X-Config header say which configuration it is;
+    // `site_extra` are more lines of the site, `extra` more top-level lines.
+    std::string config_text(char name, const std::string& extra = "",
+                            const std::string& site_extra = "") {
         return "sites:\n"
                "  - hosts: [reload.test]\n"
                "    root: " +
@@ -53,10 +57,14 @@ protected:
                "    headers:\n"
                "      - match: \"*\"\n"
                "        set: {X-Config: \"" +
-               std::string(1, name) + "\"}\n" + extra;
+               std::string(1, name) + "\"}\n" + site_extra + extra;
     }
 
-    testing::AssertionResult start_with(char name) { return start(config_text(name)); }
+    testing::AssertionResult start_with(char name, const std::string& extra = "",
+                                        const std::string& site_extra = "",
+                                        ServerOptions options = {}) {
+        return start(config_text(name, extra, site_extra), options);
+    }
 
     // Rewrites the config file, sends SIGHUP and waits for the reload's
     // outcome in the log: the `ok`-th success or the `failed`-th failure.
@@ -123,13 +131,34 @@ void keep_busy(const std::string& host, std::uint16_t port, Tally& tally) {
     }
 }
 
+// `connections` clients running keep_busy until finish() (or the end of the
+// test, when an assertion ends it early).
+class Load {
+public:
+    Load(const ServerProcess& server, Tally& tally, int connections) : tally_(tally) {
+        for (int i = 0; i < connections; ++i)
+            clients_.emplace_back(keep_busy, server.host(), server.port(), std::ref(tally));
+    }
+    Load(const Load&) = delete;
+    Load& operator=(const Load&) = delete;
+    ~Load() { finish(); }
+    void finish() {
+        tally_.stop = true;
+        for (std::thread& client : clients_) {
+            if (client.joinable()) client.join();
+        }
+    }
+
+private:
+    Tally& tally_;
+    std::vector<std::thread> clients_;
+};
+
 TEST_F(Reload, TwentyReloadsUnderSixteenBusyKeepAliveConnections) {
     ASSERT_TRUE(start_with('a'));
     ASSERT_EQ(serving_now(), 'a');
     Tally tally;
-    std::vector<std::thread> clients;
-    for (int i = 0; i < 16; ++i)
-        clients.emplace_back(keep_busy, server.host(), server.port(), std::ref(tally));
+    Load load(server, tally, 16);
     constexpr std::size_t kReloads = 20;
     for (std::size_t reload = 1; reload <= kReloads; ++reload) {
         // Some traffic under each configuration before the next reload.
@@ -141,9 +170,7 @@ TEST_F(Reload, TwentyReloadsUnderSixteenBusyKeepAliveConnections) {
     }
     const std::uint64_t before = tally.requests.load();
     EXPECT_TRUE(wait_until([&] { return tally.requests.load() >= before + 200; }, 10s));
-    tally.stop = true;
-    for (std::thread& client : clients)
-        client.join();
+    load.finish();
 
     const std::string err = server.stderr_text();
     EXPECT_EQ(count_of(err, "reload: configuration active"), kReloads) << err;
@@ -208,6 +235,65 @@ TEST_F(Reload, RestartOnlyKeysAreReportedAndKeptTheRestApplies) {
     EXPECT_NE(err.find("limits.max_connections changed, which needs a restart"), std::string::npos)
         << err;
     EXPECT_NE(err.find("timeouts.drain changed, which needs a restart"), std::string::npos) << err;
+    EXPECT_EQ(serving_now(), 'b');
+}
+
+TEST_F(Reload, WorkersChangeIsReportedAndIgnored) {
+    ServerOptions options;
+    options.workers = 0;  // the file's count, which a reload then changes
+    ASSERT_TRUE(start_with('a', "workers: 2\n", "", options));
+    ASSERT_TRUE(reload_to(config_text('b', "workers: 3\n"), 1));
+    const std::string err = server.stderr_text();
+    EXPECT_NE(err.find("workers changed, which needs a restart: the running value is kept"),
+              std::string::npos)
+        << err;
+    EXPECT_EQ(serving_now(), 'b');  // everything else applied
+}
+
+// An access log whose destination and format stay is the same writer across
+// reloads: every request answered is one line, none lost at a switch; a log
+// moved to another file gets the lines from the switch on.
+TEST_F(Reload, AccessLogKeptAcrossReloadsLosesNoLineAndAMovedOneFollows) {
+    tree.mkdir("logs");
+    const auto kept = tree.path() / "logs" / "kept.log";
+    const auto moved = tree.path() / "logs" / "moved.log";
+    const auto log_line = [](const std::filesystem::path& file) {
+        return "    log: {access: " + yaml_quote(file) + ", format: combined}\n";
+    };
+    ASSERT_TRUE(start_with('a', "", log_line(kept)));
+    Tally tally;
+    Load load(server, tally, 4);
+    for (std::size_t reload = 1; reload <= 6; ++reload) {
+        const std::uint64_t before = tally.requests.load();
+        EXPECT_TRUE(wait_until([&] { return tally.requests.load() >= before + 100; }, 10s));
+        ASSERT_TRUE(
+            reload_to(config_text(reload % 2 == 1 ? 'b' : 'a', "", log_line(kept)), reload));
+    }
+    load.finish();
+    EXPECT_EQ(tally.errors.load(), 0U);
+    const std::uint64_t answered = tally.requests.load();
+
+    ASSERT_TRUE(reload_to(config_text('a', "", log_line(moved)), 7));
+    constexpr int kAfterMove = 5;
+    for (int i = 0; i < kAfterMove; ++i)
+        EXPECT_EQ(get("/page.txt").status, 200);
+    ASSERT_TRUE(server.stop());  // flushes the logs
+    stopped = true;
+    EXPECT_EQ(count_of(read_whole_file(kept).value_or(""), "\n"), answered);
+    EXPECT_EQ(count_of(read_whole_file(moved).value_or(""), "\n"), std::size_t{kAfterMove});
+}
+
+TEST_F(Reload, ErrorLogMovesToTheNewDestination) {
+    ASSERT_TRUE(start_with('a'));
+    const auto error_log = tree.path() / "error.log";
+    ASSERT_TRUE(reload_to(config_text('b', "log:\n  error: " + yaml_quote(error_log) + "\n"), 0));
+    EXPECT_TRUE(wait_until(
+        [&] {
+            return read_whole_file(error_log).value_or("").find(
+                       "reload: configuration active: generation 2") != std::string::npos;
+        },
+        10s))
+        << server.stderr_text();
     EXPECT_EQ(serving_now(), 'b');
 }
 
