@@ -163,9 +163,12 @@ std::unique_ptr<ServingState> Reloader::prepare(config::Config next, std::string
             return nullptr;
         }
     }
-    for (const std::string& key : restart_only)
-        log::warn("reload: " + file + ": " + key +
-                  " changed, which needs a restart: the running value is kept");
+    for (const std::string& key : restart_only) {
+        std::string warning = "reload: " + file + ": ";
+        warning += key;
+        warning += " changed, which needs a restart: the running value is kept";
+        log::warn(warning);
+    }
     return state;
 }
 
