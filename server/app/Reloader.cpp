@@ -7,8 +7,8 @@
 
 #include "app/ConfigError.h"
 #include "app/RestartOnly.h"
-#include "app/RootLocation.h"
 #include "app/RuntimeCheck.h"
+#include "app/SettingLocation.h"
 #include "log/CivilTime.h"
 #include "log/ErrorLog.h"
 #include "platform/Platform.h"
@@ -28,17 +28,6 @@ std::string modified_text(const std::string& path) {
     std::string text(log::kIsoLength, '\0');
     log::format_iso8601(seconds, text.data());
     return " modified " + text;
-}
-
-// The location of the first site root that is not a directory (the check
-// that refused the file), or the file alone when the problem is elsewhere.
-std::string where_missing_root(const config::Config& next) {
-    const std::vector<config::Site> sites = config::effective_sites(next);
-    for (std::size_t i = 0; i < sites.size(); ++i) {
-        std::error_code ec;
-        if (!std::filesystem::is_directory(sites[i].root, ec)) return root_location(next, i);
-    }
-    return next.source.empty() ? "(defaults)" : next.source;
 }
 
 }  // namespace
@@ -62,7 +51,12 @@ Reloader::Reloader(Load load, std::unique_ptr<ServingState> first, std::uint64_t
       running_(first.release(), Retire{this}),
       source_(std::in_place, std::shared_ptr<const conn::Serving>(running_, &running_->serving())),
       reaper_([this](const std::stop_token& stop) { reap(stop); }),
-      thread_([this](const std::stop_token& stop) { run(stop); }) {}
+      thread_([this](const std::stop_token& stop) { run(stop); }) {
+    const std::string& source = running_->config().source;
+    const std::lock_guard lock(mutex_);
+    active_ = "generation 1, " +
+              (source.empty() ? std::string("(defaults)") : source + modified_text(source));
+}
 
 Reloader::~Reloader() {
     thread_.request_stop();
@@ -114,6 +108,8 @@ void Reloader::reload() {
     platform::notify_reloading();
     const std::string file =
         running_->config().source.empty() ? "(defaults)" : running_->config().source;
+    // Read before the file is: a write after it shows as a later time.
+    const std::string modified = modified_text(running_->config().source);
     std::string error;
     std::unique_ptr<ServingState> next;
     try {
@@ -124,7 +120,7 @@ void Reloader::reload() {
         error = file + ": " + failure.what();
     }
     if (next) {
-        publish(std::move(next));
+        publish(std::move(next), modified);
         reloads_ok_.fetch_add(1, std::memory_order_relaxed);
         log::info("reload: configuration active: " + describe_active());
     } else {
@@ -140,7 +136,7 @@ std::unique_ptr<ServingState> Reloader::prepare(config::Config next, std::string
     // The checks --check-config makes beyond parsing (roots, log directories).
     const std::vector<std::string> problems = check_runtime(next);
     if (!problems.empty()) {
-        error = where_missing_root(next) + ": " + problems.front();
+        error = refused_setting_location(next) + ": " + problems.front();
         for (std::size_t i = 1; i < problems.size(); ++i)
             error += "; " + problems[i];
         return nullptr;
@@ -149,9 +145,10 @@ std::unique_ptr<ServingState> Reloader::prepare(config::Config next, std::string
     keep_restart_only(running, next);
     const bool error_log_changed =
         next.log.error != running.log.error || next.log.level != running.log.level;
-    auto state = ServingState::open(std::move(next), file_limit_, running_.get(), error);
+    std::string location;
+    auto state = ServingState::open(std::move(next), file_limit_, running_.get(), error, &location);
     if (!state) {
-        error.insert(0, file + ": ");
+        error.insert(0, location + ": ");
         return nullptr;
     }
     if (error_log_changed) {
@@ -172,12 +169,16 @@ std::unique_ptr<ServingState> Reloader::prepare(config::Config next, std::string
     return state;
 }
 
-void Reloader::publish(std::unique_ptr<ServingState> next) {
+void Reloader::publish(std::unique_ptr<ServingState> next, const std::string& modified) {
     std::shared_ptr<const ServingState> state(next.release(), Retire{this});
+    const std::string& source = state->config().source;
+    std::string active = "generation " + std::to_string(source_->number() + 1) + ", ";
+    active += source.empty() ? std::string("(defaults)") : source + modified;
     source_->publish(std::shared_ptr<const conn::Serving>(state, &state->serving()));
     std::shared_ptr<const ServingState> before;  // released after the lock: Retire takes it
     const std::lock_guard lock(mutex_);
     before = std::exchange(running_, std::move(state));
+    active_ = std::move(active);
 }
 
 std::shared_ptr<const ServingState> Reloader::running() const {
@@ -186,10 +187,8 @@ std::shared_ptr<const ServingState> Reloader::running() const {
 }
 
 std::string Reloader::describe_active() const {
-    const std::shared_ptr<const ServingState> state = running();
-    const std::string& source = state->config().source;
-    return "generation " + std::to_string(source_->number()) + ", " +
-           (source.empty() ? std::string("(defaults)") : source + modified_text(source));
+    const std::lock_guard lock(mutex_);
+    return active_;
 }
 
 void Reloader::flush_logs() const {

@@ -77,7 +77,8 @@ private:
     void reload();
     // Null + `error` when `next` cannot be served.
     std::unique_ptr<ServingState> prepare(config::Config next, std::string& error);
-    void publish(std::unique_ptr<ServingState> next);
+    // `modified`: the file's time when it was read (modified_text).
+    void publish(std::unique_ptr<ServingState> next, const std::string& modified);
     [[nodiscard]] std::shared_ptr<const ServingState> running() const;
 
     Load load_;
@@ -94,6 +95,7 @@ private:
 
     // Published last; changed by the reloader's thread only, under mutex_.
     std::shared_ptr<const ServingState> running_;
+    std::string active_;  // running_'s describe_active(), under mutex_
     std::optional<conn::ServingSource> source_;
     // Last: started when everything above exists, joined first.
     std::jthread reaper_;  // destroys the retired generations

@@ -32,9 +32,15 @@ ServingState::ServingState(config::Config config)
 ServingState::~ServingState() = default;
 
 std::unique_ptr<ServingState> ServingState::open(config::Config config, std::uint64_t file_limit,
-                                                 const ServingState* previous, std::string& error) {
+                                                 const ServingState* previous, std::string& error,
+                                                 std::string* location) {
     std::unique_ptr<ServingState> state(new ServingState(std::move(config)));
-    if (!state->open_sites(file_limit, previous, error)) return nullptr;
+    std::size_t failed = 0;
+    SiteSetting setting = SiteSetting::Root;
+    if (!state->open_sites(file_limit, previous, error, failed, setting)) {
+        if (location != nullptr) *location = setting_location(state->config_, failed, setting);
+        return nullptr;
+    }
     state->serving_.emplace(state->config_, *state->sites_, state->mime_);
     return state;
 }
@@ -45,7 +51,7 @@ void ServingState::flush_logs() const noexcept {
 }
 
 bool ServingState::open_sites(std::uint64_t file_limit, const ServingState* previous,
-                              std::string& error) {
+                              std::string& error, std::size_t& failed, SiteSetting& setting) {
     // The file caches may hold half the descriptors; connections, logs and
     // the rest keep the other half (10,000 cached files must not stop accepts).
     if (file_limit != 0 && file_limit != UINT64_MAX) {
@@ -55,15 +61,18 @@ bool ServingState::open_sites(std::uint64_t file_limit, const ServingState* prev
     std::vector<std::unique_ptr<handler::Site>> sites;
     for (const config::Site& site : site_settings_) {
         const std::string who = site_settings_.size() > 1 ? "site " + site.name + ": " : "";
+        failed = sites.size();
         auto root = platform::open_document_root(site, error);
         if (!root) {
             error.insert(0, who + "document root: ");
+            setting = SiteSetting::Root;
             return false;
         }
         std::string log_error;
         log::AccessLog* const access = access_log_for(site, previous, log_error);
         if (!log_error.empty()) {
             error = who + log_error;
+            setting = SiteSetting::AccessLog;
             return false;
         }
         const files::FileSystem* served = root.get();

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/SettingLocation.h"
 #include "config/Config.h"
 #include "conn/Serving.h"
 #include "files/ChangeWatch.h"
@@ -28,9 +29,12 @@ public:
     // are those of one of `previous`'s (may be null) is that same log, not
     // reopened: no line is lost or reordered across a reload. `file_limit`
     // is the process's open-file limit (0 or UINT64_MAX: none), which the
-    // file caches share. Null + `error` when a root or a log cannot be opened.
+    // file caches share. Null + `error` when a root or a log cannot be
+    // opened; then `location` (if given) says where the file sets it
+    // ("file:line:column", app/SettingLocation.h).
     static std::unique_ptr<ServingState> open(config::Config config, std::uint64_t file_limit,
-                                              const ServingState* previous, std::string& error);
+                                              const ServingState* previous, std::string& error,
+                                              std::string* location = nullptr);
 
     ServingState(const ServingState&) = delete;
     ServingState& operator=(const ServingState&) = delete;
@@ -52,7 +56,9 @@ private:
     };
 
     explicit ServingState(config::Config config);
-    bool open_sites(std::uint64_t file_limit, const ServingState* previous, std::string& error);
+    // False + `error`; `failed` is then the site whose setting could not be opened.
+    bool open_sites(std::uint64_t file_limit, const ServingState* previous, std::string& error,
+                    std::size_t& failed, SiteSetting& setting);
     log::AccessLog* access_log_for(const config::Site& site, const ServingState* previous,
                                    std::string& error);
     void add_cache(const config::Site& site, const files::FileSystem*& served);

@@ -203,6 +203,10 @@ TEST_F(Reload, BadFilesAreRefusedWithTheirLocationAndTheRunningConfigKeepsServin
         {config_text('b') + "no_such_key: 1\n", file + ":7:1: "},  // unknown key
         {"sites:\n  - hosts: [reload.test]\n    root: " + yaml_quote(tree.path() / "absent") + "\n",
          file + ":3:11: "},  // missing root
+        {config_text(
+             'b', "",
+             "    log: {access: " + yaml_quote(tree.path() / "absent" / "access.log") + "}\n"),
+         file + ":7:"},  // an access log that cannot be opened
     };
     std::size_t failed = 0;
     for (const Bad& b : bad) {
