@@ -67,6 +67,36 @@ private:
     bool pending_ = false;
 };
 
+struct StartFigures {
+    unsigned workers;
+    std::uint64_t file_limit;  // 0 or UINT64_MAX: none
+    std::size_t max_open_per_site;
+};
+
+// The start-up lines: engine and limits, the active configuration, the
+// sites, the addresses.
+void log_started(const StartFigures& figures, const platform::IoEngine& engine,
+                 const platform::EngineChoice& choice, const std::string& active,
+                 const std::vector<config::Site>& sites) {
+    std::string engine_line = "tpserve " TPSERVE_VERSION ": " + std::to_string(figures.workers) +
+                              " worker(s), I/O engine " + std::string(engine.name());
+    if (!choice.note.empty()) engine_line += " (" + choice.note + ")";
+    if (figures.file_limit != 0 && figures.file_limit != UINT64_MAX)
+        engine_line +=
+            ", " + std::to_string(figures.file_limit) +
+            " open files allowed (file cache: " + std::to_string(figures.max_open_per_site) +
+            " per site)";
+    log::info(engine_line);
+    log::info("configuration active: " + active);
+    for (const config::Site& site : sites) {
+        std::string line = "site " + site.name + (site.is_default ? " (default)" : "");
+        line += ": root " + site.root;
+        log::info(line);
+    }
+    for (const std::string& url : engine.urls())
+        log::info("listening on " + url);
+}
+
 }  // namespace
 
 int run_server(const config::Config& config, std::function<config::Config()> reload_config) {
@@ -134,22 +164,8 @@ int run_server(const config::Config& config, std::function<config::Config()> rel
     }
     ready.wait();
     if (!failed) {
-        std::string engine_line = "tpserve " TPSERVE_VERSION ": " + std::to_string(workers) +
-                                  " worker(s), I/O engine " + std::string(engine->name());
-        if (!choice.note.empty()) engine_line += " (" + choice.note + ")";
-        if (file_limit != 0 && file_limit != UINT64_MAX)
-            engine_line += ", " + std::to_string(file_limit) +
-                           " open files allowed (file cache: " + std::to_string(max_open_per_site) +
-                           " per site)";
-        log::info(engine_line);
-        log::info("configuration active: " + reloader.describe_active());
-        for (const config::Site& site : site_settings) {
-            std::string line = "site " + site.name + (site.is_default ? " (default)" : "");
-            line += ": root " + site.root;
-            log::info(line);
-        }
-        for (const std::string& url : engine->urls())
-            log::info("listening on " + url);
+        log_started({workers, file_limit, max_open_per_site}, *engine, choice,
+                    reloader.describe_active(), site_settings);
         platform::notify_ready();
         reload_relay.attach(&reloader);
     }

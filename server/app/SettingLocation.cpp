@@ -40,7 +40,7 @@ bool log_path_refused(const std::string& destination) {
 
 std::string setting_location(const config::Config& config, std::size_t site_index,
                              SiteSetting setting) {
-    const std::string file = file_of(config);
+    std::string file = file_of(config);
     if (config.source.empty()) return file;
     const std::vector<config::Site> sites = config::effective_sites(config);
     if (site_index >= sites.size()) return file;
