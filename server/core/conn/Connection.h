@@ -32,7 +32,6 @@ class Epochs;
 // One serving generation as a worker uses it (conn/Epochs.h).
 struct ConnectionEnv {
     const config::Config& config;
-    Proactor& proactor;
     handler::StaticHandler& handler;  // its ResponseInfo names the site, whose log is used
     files::PathResolver& resolver;    // the worker's: only used while a request is answered
     WorkspacePool& workspaces;        // the worker's

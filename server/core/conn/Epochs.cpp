@@ -6,14 +6,13 @@
 namespace tpserve::conn {
 
 struct Epochs::Epoch {
-    Epoch(ServingSource::Latest latest, Proactor& proactor,
-          WorkspacePool::MemoryReturn memory_return)
+    Epoch(ServingSource::Latest latest, WorkspacePool::MemoryReturn memory_return)
         : serving(std::move(latest.serving)),
           number(latest.number),
           handler(serving->config, serving->sites, serving->mime),
           resolver(serving->config.serve_hidden),
           workspaces(serving->config.limits, memory_return),
-          env{serving->config, proactor, handler, resolver, workspaces} {}
+          env{serving->config, handler, resolver, workspaces} {}
 
     std::shared_ptr<const Serving> serving;  // what everything below refers to
     std::uint64_t number;
@@ -24,11 +23,10 @@ struct Epochs::Epoch {
     std::uint32_t requests = 0;  // entered and not yet left
 };
 
-Epochs::Epochs(ServingSource& source, Proactor& proactor, WorkspacePool::MemoryReturn memory_return)
+Epochs::Epochs(ServingSource& source, WorkspacePool::MemoryReturn memory_return)
     : source_(source),
-      proactor_(proactor),
       memory_return_(memory_return),
-      current_(std::make_unique<Epoch>(source.latest(), proactor, memory_return)) {}
+      current_(std::make_unique<Epoch>(source.latest(), memory_return)) {}
 
 Epochs::~Epochs() = default;
 
@@ -50,7 +48,7 @@ void Epochs::leave(ConnectionEnv& env) noexcept {
 }
 
 void Epochs::switch_to_latest() {
-    auto next = std::make_unique<Epoch>(source_.latest(), proactor_, memory_return_);
+    auto next = std::make_unique<Epoch>(source_.latest(), memory_return_);
     std::unique_ptr<Epoch> before = std::exchange(current_, std::move(next));
     if (before->requests > 0) draining_.push_back(std::move(before));
 }

@@ -27,7 +27,7 @@ namespace tpserve::conn {
 
 class Epochs {
 public:
-    Epochs(ServingSource& source, Proactor& proactor, WorkspacePool::MemoryReturn memory_return);
+    Epochs(ServingSource& source, WorkspacePool::MemoryReturn memory_return);
     Epochs(const Epochs&) = delete;
     Epochs& operator=(const Epochs&) = delete;
     ~Epochs();
@@ -56,7 +56,6 @@ private:
     void switch_to_latest();
 
     ServingSource& source_;
-    Proactor& proactor_;
     WorkspacePool::MemoryReturn memory_return_;
     std::unique_ptr<Epoch> current_;
     std::vector<std::unique_ptr<Epoch>> draining_;  // older, each with requests in flight

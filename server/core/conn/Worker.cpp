@@ -24,7 +24,7 @@ Worker::Worker(std::unique_ptr<ServingSource> fixed, ServingSource* source, Proa
                std::uint32_t max_connections, WorkspacePool::MemoryReturn memory_return)
     : fixed_(std::move(fixed)),
       proactor_(proactor),
-      epochs_(source != nullptr ? *source : *fixed_, proactor, memory_return),
+      epochs_(source != nullptr ? *source : *fixed_, memory_return),
       slots_(max_connections),
       generations_(max_connections, 0) {
     free_.reserve(max_connections);
