@@ -161,15 +161,15 @@ TEST_F(Reload, TwentyReloadsUnderSixteenBusyKeepAliveConnections) {
     Load load(server, tally, 16);
     constexpr std::size_t kReloads = 20;
     for (std::size_t reload = 1; reload <= kReloads; ++reload) {
-        // Some traffic under each configuration before the next reload.
+        // Traffic under each configuration (1,000 responses) before the next reload.
         const std::uint64_t before = tally.requests.load();
-        EXPECT_TRUE(wait_until([&] { return tally.requests.load() >= before + 200; }, 10s));
+        EXPECT_TRUE(wait_until([&] { return tally.requests.load() >= before + 1000; }, 10s));
         const char next = reload % 2 == 1 ? 'b' : 'a';
         ASSERT_TRUE(reload_to(config_text(next), reload)) << "reload " << reload;
         EXPECT_EQ(serving_now(), next) << "after reload " << reload;
     }
     const std::uint64_t before = tally.requests.load();
-    EXPECT_TRUE(wait_until([&] { return tally.requests.load() >= before + 200; }, 10s));
+    EXPECT_TRUE(wait_until([&] { return tally.requests.load() >= before + 1000; }, 10s));
     load.finish();
 
     const std::string err = server.stderr_text();
