@@ -3,17 +3,17 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <stop_token>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "app/Reloader.h"
+#include "app/ServingState.h"
 #include "conn/Worker.h"
-#include "files/FileCache.h"
-#include "files/MimeTable.h"
-#include "handler/SiteTable.h"
-#include "log/AccessLog.h"
 #include "log/ErrorLog.h"
 #include "platform/Platform.h"
 
@@ -42,146 +42,107 @@ private:
     unsigned left_;
 };
 
-// What the sites hold open for the server's lifetime: one file system per
-// site, one access log per destination.
-struct SiteResources {
-    struct Log {
-        std::string destination;
-        config::AccessFormat format;
-        std::unique_ptr<log::AccessLog> log;
-    };
-    std::vector<std::unique_ptr<files::FileSystem>> roots;
-    std::vector<std::unique_ptr<files::FileCache>> caches;  // in front of roots, same order
-    // Declared after the caches, so destroyed (their threads stopped) first.
-    std::vector<std::unique_ptr<files::DirectoryWatcher>> watchers;
-    std::vector<Log> logs;
+// Passes the operator's reload (SIGHUP) and log reopen (SIGUSR1) requests
+// to the reloader, which owns the running generation and its access logs.
+// A request that arrives while the server is still starting is kept and
+// passed on once the reloader exists; the error log reopens at once.
+class ControlRelay {
+public:
+    void reload() {
+        const std::lock_guard lock(mutex_);
+        if (target_ != nullptr) {
+            target_->request_reload();
+        } else {
+            reload_pending_ = true;
+        }
+    }
+    // SIGUSR1 (logrotate's postrotate). Quick enough for the signal
+    // watcher's thread: the error log reopens under its own lock (one
+    // fopen), the access logs' writer threads do theirs between whole chunks.
+    void reopen_logs() {
+        log::reopen();
+        {
+            const std::lock_guard lock(mutex_);
+            if (target_ != nullptr) {
+                target_->reopen_logs();
+            } else {
+                reopen_pending_ = true;
+            }
+        }
+        log::info("SIGUSR1: log files reopened");
+    }
+    // `target` null: requests are kept again (the reloader is going away).
+    void attach(Reloader* target) {
+        const std::lock_guard lock(mutex_);
+        target_ = target;
+        if (target_ == nullptr) return;
+        if (std::exchange(reopen_pending_, false)) target_->reopen_logs();
+        if (std::exchange(reload_pending_, false)) target_->request_reload();
+    }
+
+private:
+    std::mutex mutex_;
+    Reloader* target_ = nullptr;
+    bool reload_pending_ = false;
+    bool reopen_pending_ = false;
 };
 
-log::AccessFormat log_format(config::AccessFormat format) {
-    switch (format) {
-        case config::AccessFormat::Json:
-            return log::AccessFormat::Json;
-        case config::AccessFormat::W3c:
-            return log::AccessFormat::W3c;
-        case config::AccessFormat::Combined:
-            break;
-    }
-    return log::AccessFormat::Combined;
-}
+struct StartFigures {
+    unsigned workers;
+    std::uint64_t file_limit;  // 0 or UINT64_MAX: none
+    std::size_t max_open_per_site;
+};
 
-std::unique_ptr<handler::SiteTable> open_sites(const std::vector<config::Site>& settings,
-                                               const config::Cache& cache,
-                                               std::size_t max_open_per_site,
-                                               SiteResources& resources, std::string& error) {
-    std::vector<std::unique_ptr<handler::Site>> sites;
-    for (const config::Site& site : settings) {
-        const std::string who = settings.size() > 1 ? "site " + site.name + ": " : "";
-        auto root = platform::open_document_root(site, error);
-        if (!root) {
-            error.insert(0, who + "document root: ");
-            return nullptr;
-        }
-        log::AccessLog* access = nullptr;
-        if (site.access_log != "off") {
-            for (const SiteResources::Log& open : resources.logs) {
-                if (open.destination != site.access_log) continue;
-                if (open.format != site.access_format) {
-                    error = who + "access log " + site.access_log +
-                            " is shared with another site in a different format";
-                    return nullptr;
-                }
-                access = open.log.get();
-            }
-            if (access == nullptr) {
-                auto opened = log::AccessLog::open(site.access_log, log_format(site.access_format),
-                                                   error, log::AccessLog::kDefaultMaxBufferBytes,
-                                                   "tpserve " TPSERVE_VERSION);
-                if (!opened) {
-                    error.insert(0, who + "access log: ");
-                    return nullptr;
-                }
-                access = opened.get();
-                resources.logs.push_back({site.access_log, site.access_format, std::move(opened)});
-            }
-        }
-        const files::FileSystem* served = root.get();
-        resources.roots.push_back(std::move(root));
-        if (cache.enabled) {
-            resources.caches.push_back(std::make_unique<files::FileCache>(
-                *served,
-                files::FileCache::Settings{cache.validity, cache.max_entries, cache.max_file_bytes,
-                                           cache.max_bytes, max_open_per_site}));
-            files::FileCache& opened = *resources.caches.back();
-            served = &opened;
-            if (cache.watch) {
-                std::string why;
-                auto watcher = platform::watch_document_root(site, opened, why);
-                if (watcher) {
-                    opened.attach(watcher.get());
-                    resources.watchers.push_back(std::move(watcher));
-                } else {
-                    why.insert(0, who + "file changes are seen within cache.validity only: ");
-                    log::warn(why);
-                }
-            }
-        }
-        sites.push_back(std::make_unique<handler::Site>(site, *served, access));
+// The start-up lines: engine and limits, the active configuration, the
+// sites, the addresses.
+void log_started(const StartFigures& figures, const platform::IoEngine& engine,
+                 const platform::EngineChoice& choice, const std::string& active,
+                 const std::vector<config::Site>& sites) {
+    std::string engine_line = "tpserve " TPSERVE_VERSION ": " + std::to_string(figures.workers) +
+                              " worker(s), I/O engine " + std::string(engine.name());
+    if (!choice.note.empty()) engine_line += " (" + choice.note + ")";
+    if (figures.file_limit != 0 && figures.file_limit != UINT64_MAX)
+        engine_line +=
+            ", " + std::to_string(figures.file_limit) +
+            " open files allowed (file cache: " + std::to_string(figures.max_open_per_site) +
+            " per site)";
+    log::info(engine_line);
+    log::info("configuration active: " + active);
+    for (const config::Site& site : sites) {
+        std::string line = "site " + site.name + (site.is_default ? " (default)" : "");
+        line += ": root " + site.root;
+        log::info(line);
     }
-    return std::make_unique<handler::SiteTable>(std::move(sites));
-}
-
-// SIGUSR1 (logrotate's postrotate): the error log and every access log open
-// their paths again. Quick enough for the signal watcher's thread: the error
-// log reopens under its own lock (one fopen), the access logs' writer threads
-// do theirs between whole chunks. Null `access_logs`: the error log only.
-void reopen_logs(const std::vector<SiteResources::Log>* access_logs) noexcept {
-    log::reopen();
-    if (access_logs != nullptr) {
-        for (const SiteResources::Log& open : *access_logs)
-            open.log->reopen();
-    }
-    log::info("SIGUSR1: log files reopened");
+    for (const std::string& url : engine.urls())
+        log::info("listening on " + url);
 }
 
 }  // namespace
 
-int run_server(const config::Config& config) {
+int run_server(const config::Config& config, std::function<config::Config()> reload_config) {
     std::string error;
     if (!log::configure(config.log.level, config.log.error, error)) {
         (void)std::fprintf(stderr, "tpserve: error log: %s\n", error.c_str());
         return 2;
     }
     std::stop_source stop;
-    // Declared before the watcher, so it outlives the watcher's last action.
-    SiteResources resources;
-    // The access logs SIGUSR1 reopens, published once open_sites is done
-    // with resources.logs (before: the error log only).
-    std::atomic<const std::vector<SiteResources::Log>*> reopenable{nullptr};
-    // reload: null (ignored) until issue 17 item 1 wires it.
-    auto signals = platform::watch_control_signals(
-        {.stop = [&stop] { stop.request_stop(); },
-         .reload = nullptr,
-         .reopen_logs = [&reopenable] { reopen_logs(reopenable.load()); }});
+    ControlRelay relay;
+    auto signals =
+        platform::watch_control_signals({.stop = [&stop] { stop.request_stop(); },
+                                         .reload = [&relay] { relay.reload(); },
+                                         .reopen_logs = [&relay] { relay.reopen_logs(); }});
     // Whoever asks for the stop (a signal, the service manager, a failed
     // worker), the service manager hears that draining has begun.
     const std::stop_callback stopping(stop.get_token(), [] { platform::notify_stopping(); });
 
     const std::uint64_t file_limit = platform::raise_open_file_limit();
-    const files::MimeTable mime(config.mime_types, config.default_mime_type);
-    const std::vector<config::Site> site_settings = config::effective_sites(config);
-    // The file caches may hold half the descriptors; connections, logs and
-    // the rest keep the other half (10,000 cached files must not stop accepts).
-    const std::size_t max_open_per_site =
-        file_limit == 0 || file_limit == UINT64_MAX
-            ? SIZE_MAX
-            : static_cast<std::size_t>(std::max<std::uint64_t>(
-                  64, file_limit / 2 / std::max<std::size_t>(1, site_settings.size())));
-    auto sites = open_sites(site_settings, config.cache, max_open_per_site, resources, error);
-    if (!sites) {
+    auto first = ServingState::open(config, file_limit, nullptr, error);
+    if (!first) {
         log::error(error);
         return 2;
     }
-    reopenable.store(&resources.logs);
+    const std::size_t max_open_per_site = first->max_open_per_site();
+    const std::vector<config::Site> site_settings = first->sites();
 
     const platform::EngineChoice choice = platform::choose_io_engine(config);
     if (!choice.ok) {
@@ -194,6 +155,9 @@ int run_server(const config::Config& config) {
         log::error(error);
         return 1;
     }
+    // Declared before the workers' threads: the generations they hold end
+    // (on the reloader's thread) only after every worker has been joined.
+    Reloader reloader(std::move(reload_config), std::move(first), file_limit);
 
     std::atomic<bool> failed{false};
     StartupLatch ready(workers);
@@ -210,7 +174,7 @@ int run_server(const config::Config& config) {
                 ready.count_down();
                 return;
             }
-            conn::Worker worker(config, *proactor, *sites, mime, config.limits.max_connections,
+            conn::Worker worker(reloader.source(), *proactor, config.limits.max_connections,
                                 &platform::return_free_memory);
             worker.start();
             ready.count_down();
@@ -219,27 +183,15 @@ int run_server(const config::Config& config) {
     }
     ready.wait();
     if (!failed) {
-        std::string engine_line = "tpserve " TPSERVE_VERSION ": " + std::to_string(workers) +
-                                  " worker(s), I/O engine " + std::string(engine->name());
-        if (!choice.note.empty()) engine_line += " (" + choice.note + ")";
-        if (file_limit != 0 && file_limit != UINT64_MAX)
-            engine_line += ", " + std::to_string(file_limit) +
-                           " open files allowed (file cache: " + std::to_string(max_open_per_site) +
-                           " per site)";
-        log::info(engine_line);
-        for (const config::Site& site : site_settings) {
-            std::string line = "site " + site.name + (site.is_default ? " (default)" : "");
-            line += ": root " + site.root;
-            log::info(line);
-        }
-        for (const std::string& url : engine->urls())
-            log::info("listening on " + url);
+        log_started({workers, file_limit, max_open_per_site}, *engine, choice,
+                    reloader.describe_active(), site_settings);
         platform::notify_ready();
+        relay.attach(&reloader);
     }
     for (std::jthread& thread : threads)
         thread.join();
-    for (const auto& access_log : resources.logs)
-        access_log.log->flush();
+    relay.attach(nullptr);
+    reloader.flush_logs();
     log::info(failed ? "stopped after an error" : "stopped");
     return failed ? 1 : 0;
 }

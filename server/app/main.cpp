@@ -55,7 +55,8 @@ int serve(const app::CommandLine& cli) {
     if (!config) return 2;
     if (cli.check_config) return check_only(*config);
     try {
-        return app::run_server(*config);
+        // A reload reads the file again with the same command-line overrides.
+        return app::run_server(*config, [&cli] { return app::build_config(cli); });
     } catch (const std::exception& failure) {
         // Start-up only: a thread or a buffer the system refused to give.
         (void)std::fprintf(stderr, "tpserve: cannot start: %s\n", failure.what());

@@ -127,4 +127,10 @@ int service_command(std::string_view action, const ServiceSettings& settings,
 void notify_ready();
 void notify_stopping();
 
+// A reload has begun (app/Reloader); notify_ready() follows when it ends,
+// applied or refused. Linux: "RELOADING=1" with "MONOTONIC_USEC=" (the
+// CLOCK_MONOTONIC time in µs, which systemd >= 253 requires with it) to
+// $NOTIFY_SOCKET; Windows: nothing (the service stays RUNNING). Thread-safe.
+void notify_reloading();
+
 }  // namespace tpserve::platform

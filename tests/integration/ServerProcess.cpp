@@ -185,10 +185,13 @@ testing::AssertionResult ServerProcess::start(const ServerOptions& options) {
     std::vector<std::string> argv = command_prefix();
     const std::vector<std::string> fixed = {"--root",       options.root.string(),
                                             "--listen",     options.listen,
-                                            "--workers",    std::to_string(options.workers),
                                             "--access-log", "off",
                                             "--log-level",  "info"};
     argv.insert(argv.end(), fixed.begin(), fixed.end());
+    if (options.workers != 0) {
+        argv.push_back("--workers");
+        argv.push_back(std::to_string(options.workers));
+    }
     if (options.config) {
         argv.push_back("--config");
         argv.push_back(options.config->string());

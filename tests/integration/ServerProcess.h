@@ -32,7 +32,7 @@ struct ServerOptions {
     std::filesystem::path root;
     std::string listen = "127.0.0.1:0";
     std::optional<std::filesystem::path> config;
-    unsigned workers = 2;
+    unsigned workers = 2;  // 0: no --workers (the config file's count, else one per core)
     std::vector<std::string> extra_args;  // before TPSERVE_SERVER_ARGS
     std::chrono::milliseconds startup_timeout = 10s;
     // Where the server's error log goes when the config sends it to a file:

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 
+#include "conn/Epochs.h"
 #include "log/ErrorLog.h"
 #include "net/AddressText.h"
 #include "time/TurnClock.h"
@@ -22,8 +23,7 @@ std::string_view protocol_of(const http::Request& request) noexcept {
 
 }  // namespace
 
-Connection::Connection(ConnectionEnv& env)
-    : env_(env), capacity_(env.config.limits.header_bytes + kBufferSlack) {}
+Connection::Connection(Epochs& epochs, Proactor& proactor) : epochs_(epochs), proactor_(proactor) {}
 
 void Connection::offered(ConnId id) noexcept {
     id_ = id;
@@ -73,7 +73,7 @@ Connection::Outcome Connection::on_receive(const Completion& completion) {
     }
     if (filled_ == 0) {
         request_start_ = time::TurnClock::now();
-        request_deadline_ = request_start_ + env_.config.timeouts.header;
+        request_deadline_ = request_start_ + env_->config.timeouts.header;
     }
     filled_ += received;
     return process();
@@ -94,7 +94,7 @@ Connection::Outcome Connection::on_stop() {
         // An idle keep-alive connection: cancel its receive; the Cancelled
         // completion frees the slot.
         state_ = State::Closing;
-        env_.proactor.close(id_);
+        proactor_.close(id_);
     }
     return Outcome::Live;
 }
@@ -129,7 +129,7 @@ Connection::Outcome Connection::process() {
     compact();
     if (!plan.empty()) {
         state_ = State::Transmitting;
-        env_.proactor.transmit(id_, plan, time::TurnClock::now() + env_.config.timeouts.send);
+        proactor_.transmit(id_, plan, time::TurnClock::now() + env_->config.timeouts.send);
         return Outcome::Live;
     }
     if (filled_ == workspace_->size && workspace_->size < capacity_) grow();
@@ -137,7 +137,7 @@ Connection::Outcome Connection::process() {
         // Unreachable while the parser enforces the limits; never spin on a full buffer.
         respond_error(431);
         state_ = State::Transmitting;
-        env_.proactor.transmit(id_, plan, time::TurnClock::now() + env_.config.timeouts.send);
+        proactor_.transmit(id_, plan, time::TurnClock::now() + env_->config.timeouts.send);
         return Outcome::Live;
     }
     post_receive();
@@ -145,15 +145,15 @@ Connection::Outcome Connection::process() {
 }
 
 void Connection::respond(const http::Request& request) {
-    const bool keep_alive = !stopping_ && served_ + 1 < env_.config.limits.keepalive_requests;
+    const bool keep_alive = !stopping_ && served_ + 1 < env_->config.limits.keepalive_requests;
     const handler::ResponseInfo info =
-        env_.handler.respond(request, keep_alive, env_.resolver, workspace_->plan);
+        env_->handler.respond(request, keep_alive, env_->resolver, workspace_->plan);
     ++served_;
     log_access(&request, info);
 }
 
 void Connection::respond_error(std::uint16_t status) {
-    const handler::ResponseInfo info = env_.handler.respond_error(status, workspace_->plan);
+    const handler::ResponseInfo info = env_->handler.respond_error(status, workspace_->plan);
     log_access(nullptr, info);
 }
 
@@ -163,12 +163,12 @@ void Connection::log_access(const http::Request* request, const handler::Respons
     log::AccessRecord record{};
     // The addresses are formatted here, and asked for (a system call for
     // some backends) on the first logged request of the connection.
-    if (!peer_.known()) peer_ = env_.proactor.peer_address(id_);
+    if (!peer_.known()) peer_ = proactor_.peer_address(id_);
     std::array<char, net::kMaxAddressText> peer_text{};
     record.peer = net::address_text(peer_, peer_text);
     std::array<char, net::kMaxAddressText> local_text{};
     if (log::logs_local_address(access_log->format())) {
-        if (!local_.known()) local_ = env_.proactor.local_address(id_);
+        if (!local_.known()) local_ = proactor_.local_address(id_);
         record.local_ip = net::address_text(local_, local_text);
         record.local_port = local_.port;
     }
@@ -202,14 +202,16 @@ void Connection::compact() noexcept {
     // What is left is the start of the next request: its head timer starts now.
     if (filled_ > 0) {
         request_start_ = time::TurnClock::now();
-        request_deadline_ = request_start_ + env_.config.timeouts.header;
+        request_deadline_ = request_start_ + env_->config.timeouts.header;
     }
 }
 
 void Connection::post_receive() {
     const Clock::time_point now = time::TurnClock::now();
-    const Clock::duration idle_timeout =
-        served_ == 0 ? env_.config.timeouts.header : env_.config.timeouts.keepalive;
+    // Between requests (after the accept) no generation is held: the current one decides.
+    const config::Timeouts& timeouts =
+        env_ != nullptr ? env_->config.timeouts : epochs_.current_config().timeouts;
+    const Clock::duration idle_timeout = served_ == 0 ? timeouts.header : timeouts.keepalive;
     // Between requests the wait counts from idle_since_; inside a body whose
     // bytes were all consumed, from each read, like nginx's client_body_timeout.
     const bool between = !workspace_ || workspace_->parser.between_requests();
@@ -221,10 +223,10 @@ void Connection::post_receive() {
         // Nothing to keep between requests: wait without a buffer.
         give_back_workspace(now);
         receiving_any_ = true;
-        env_.proactor.receive(id_, {}, deadline);
+        proactor_.receive(id_, {}, deadline);
         return;
     }
-    env_.proactor.receive(
+    proactor_.receive(
         id_, std::span<std::byte>(workspace_->buffer.get() + filled_, workspace_->size - filled_),
         deadline);
 }
@@ -238,15 +240,22 @@ void Connection::grow() {
 }
 
 void Connection::take_workspace() {
-    if (!workspace_) workspace_ = env_.workspaces.acquire();
+    if (workspace_) return;
+    // A request begins: under the latest generation, held until it ends.
+    env_ = &epochs_.enter();
+    capacity_ = env_->config.limits.header_bytes + kBufferSlack;
+    workspace_ = env_->workspaces.acquire();
 }
 
 void Connection::give_back_workspace(Clock::time_point now) noexcept {
-    env_.workspaces.release(std::move(workspace_), now);
+    if (!workspace_) return;
+    env_->workspaces.release(std::move(workspace_), now);
+    epochs_.leave(*env_);
+    env_ = nullptr;
 }
 
 Connection::Outcome Connection::abort() {
-    env_.proactor.close(id_);
+    proactor_.close(id_);
     return freed();
 }
 

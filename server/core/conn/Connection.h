@@ -10,6 +10,9 @@
 // one receive are answered by one plan, in order. Between requests the
 // connection holds no Workspace: it waits with a receive into the backend's
 // memory and takes a workspace from the worker's pool when bytes arrive.
+// Holding a workspace is holding a request: the connection answers it under
+// the serving generation current when it began (conn/Epochs), and takes the
+// latest one for the next.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -24,9 +27,11 @@
 
 namespace tpserve::conn {
 
+class Epochs;
+
+// One serving generation as a worker uses it (conn/Epochs.h).
 struct ConnectionEnv {
     const config::Config& config;
-    Proactor& proactor;
     handler::StaticHandler& handler;  // its ResponseInfo names the site, whose log is used
     files::PathResolver& resolver;    // the worker's: only used while a request is answered
     WorkspacePool& workspaces;        // the worker's
@@ -37,7 +42,7 @@ public:
     enum class State : std::uint8_t { Free, Accepting, Reading, Transmitting, Closing };
     enum class Outcome : std::uint8_t { Live, Freed };
 
-    explicit Connection(ConnectionEnv& env);
+    Connection(Epochs& epochs, Proactor& proactor);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
     ~Connection() = default;
@@ -73,7 +78,9 @@ private:
     void log_access(const http::Request* request, const handler::ResponseInfo& info);
     [[nodiscard]] bool request_in_progress() const noexcept;
 
-    ConnectionEnv& env_;
+    Epochs& epochs_;
+    Proactor& proactor_;
+    ConnectionEnv* env_ = nullptr;  // the request's generation, while workspace_ is held
     ConnId id_{};
     State state_ = State::Free;
     bool stopping_ = false;

@@ -10,14 +10,21 @@ constexpr std::uint32_t kAcceptAhead = 16;
 
 }  // namespace
 
+Worker::Worker(ServingSource& source, Proactor& proactor, std::uint32_t max_connections,
+               WorkspacePool::MemoryReturn memory_return)
+    : Worker(nullptr, &source, proactor, max_connections, memory_return) {}
+
 Worker::Worker(const config::Config& config, Proactor& proactor, const handler::SiteTable& sites,
                const files::MimeTable& mime, std::uint32_t max_connections,
                WorkspacePool::MemoryReturn memory_return)
-    : proactor_(proactor),
-      handler_(config, sites, mime),
-      resolver_(config.serve_hidden),
-      workspaces_(config.limits, memory_return),
-      env_{config, proactor, handler_, resolver_, workspaces_},
+    : Worker(std::make_unique<ServingSource>(std::make_shared<const Serving>(config, sites, mime)),
+             nullptr, proactor, max_connections, memory_return) {}
+
+Worker::Worker(std::unique_ptr<ServingSource> fixed, ServingSource* source, Proactor& proactor,
+               std::uint32_t max_connections, WorkspacePool::MemoryReturn memory_return)
+    : fixed_(std::move(fixed)),
+      proactor_(proactor),
+      epochs_(source != nullptr ? *source : *fixed_, memory_return),
       slots_(max_connections),
       generations_(max_connections, 0) {
     free_.reserve(max_connections);
@@ -33,7 +40,7 @@ void Worker::offer_more() {
     while (!stopping_ && offered_ < kAcceptAhead && !free_.empty()) {
         const std::uint32_t slot = free_.back();
         free_.pop_back();
-        if (!slots_[slot]) slots_[slot] = std::make_unique<Connection>(env_);
+        if (!slots_[slot]) slots_[slot] = std::make_unique<Connection>(epochs_, proactor_);
         const ConnId id{slot, ++generations_[slot]};
         slots_[slot]->offered(id);
         ++offered_;

@@ -2,18 +2,20 @@
 // One worker thread's share of the server: a pool of connection slots over
 // one proactor. Share-nothing: each worker has its own proactor, handler and
 // connections; only the immutable config, the sites (file systems, header
-// rules, access logs) and the MIME table are shared (all thread-safe).
+// rules, access logs) and the MIME table are shared (all thread-safe), one
+// generation of them per reload (conn/Serving.h, conn/Epochs.h).
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "config/Config.h"
 #include "conn/Connection.h"
+#include "conn/Epochs.h"
 #include "conn/Proactor.h"
+#include "conn/Serving.h"
 #include "conn/Workspace.h"
 #include "files/MimeTable.h"
 #include "handler/SiteTable.h"
-#include "handler/StaticHandler.h"
 
 namespace tpserve::conn {
 
@@ -24,6 +26,11 @@ public:
     // `max_connections` bounds the slots; connections are created lazily, so
     // memory follows the peak of concurrent clients, not the bound.
     // `memory_return` gives memory freed after a burst back to the system.
+    // Serves whatever generation `source` publishes (switching at the next
+    // request after a reload); `source` must outlive the worker.
+    Worker(ServingSource& source, Proactor& proactor, std::uint32_t max_connections,
+           WorkspacePool::MemoryReturn memory_return = nullptr);
+    // Serves one fixed generation; every reference must outlive the worker.
     Worker(const config::Config& config, Proactor& proactor, const handler::SiteTable& sites,
            const files::MimeTable& mime, std::uint32_t max_connections,
            WorkspacePool::MemoryReturn memory_return = nullptr);
@@ -34,20 +41,26 @@ public:
     void on_completion(const Completion& completion) override;
     void on_stop() override;
     [[nodiscard]] bool idle() const override { return live_ == 0; }
-    [[nodiscard]] Deadline housekeeping_due() const override { return workspaces_.trim_due(); }
-    void housekeep(Deadline now) override { workspaces_.housekeep(now); }
+    [[nodiscard]] Deadline housekeeping_due() const override { return epochs_.housekeeping_due(); }
+    void housekeep(Deadline now) override { epochs_.housekeep(now); }
 
     [[nodiscard]] std::uint32_t live_connections() const noexcept { return live_; }
+    // The serving generations this worker holds, and the one it uses now.
+    [[nodiscard]] std::size_t serving_generations_held() const noexcept { return epochs_.held(); }
+    [[nodiscard]] std::uint64_t serving_generation() const noexcept {
+        return epochs_.current_number();
+    }
 
 private:
+    // `source` null: serve `fixed`.
+    Worker(std::unique_ptr<ServingSource> fixed, ServingSource* source, Proactor& proactor,
+           std::uint32_t max_connections, WorkspacePool::MemoryReturn memory_return);
     void offer_more();
     void release(std::uint32_t slot);
 
+    std::unique_ptr<ServingSource> fixed_;  // the one generation of the fixed constructor
     Proactor& proactor_;
-    handler::StaticHandler handler_;
-    files::PathResolver resolver_;  // one per worker: connections use it one at a time
-    WorkspacePool workspaces_;
-    ConnectionEnv env_;
+    Epochs epochs_;
     std::vector<std::unique_ptr<Connection>> slots_;
     std::vector<std::uint32_t> generations_;
     std::vector<std::uint32_t> free_;  // never-offered or released slots

@@ -1,6 +1,9 @@
 // The service part of platform/Platform.h on Linux: no `--service` (systemd
 // units run the plain command), readiness through sd_notify.
+#include <cstdint>
 #include <cstdio>
+#include <ctime>
+#include <string>
 
 #include "log/ErrorLog.h"
 #include "platform/Platform.h"
@@ -31,6 +34,16 @@ void notify_ready() {
 
 void notify_stopping() {
     notify("STOPPING=1");
+}
+
+void notify_reloading() {
+    // sd_notify(3): RELOADING=1 must carry the monotonic time at which the
+    // reload began, so systemd can tell this reload from an earlier one.
+    timespec now{};
+    (void)clock_gettime(CLOCK_MONOTONIC, &now);
+    const auto usec = static_cast<std::uint64_t>(now.tv_sec) * 1'000'000U +
+                      static_cast<std::uint64_t>(now.tv_nsec) / 1'000U;
+    notify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec));
 }
 
 }  // namespace tpserve::platform

@@ -215,4 +215,9 @@ void notify_stopping() {
     winservice::report_stop_pending();
 }
 
+void notify_reloading() {
+    // The service control manager has no reloading state: the service stays
+    // RUNNING while its configuration is re-read (issue 20 wires PARAMCHANGE).
+}
+
 }  // namespace tpserve::platform

@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 
 #include "platform/Platform.h"
@@ -79,6 +81,24 @@ TEST(SystemdNotify, ReadyAndStoppingReachAPathSocket) {
     EXPECT_EQ(manager.receive(), "READY=1");
     notify_stopping();
     EXPECT_EQ(manager.receive(), "STOPPING=1");
+}
+
+TEST(SystemdNotify, ReloadingCarriesTheMonotonicTimeOfItsStart) {
+    const std::string path = unique_path();
+    ::unlink(path.c_str());
+    FakeManager manager(path);
+    const ScopedNotifySocket env(path);
+    timespec before{};
+    ::clock_gettime(CLOCK_MONOTONIC, &before);
+    notify_reloading();
+    const std::string message = manager.receive();
+    const std::string prefix = "RELOADING=1\nMONOTONIC_USEC=";
+    ASSERT_EQ(message.substr(0, prefix.size()), prefix) << message;
+    const std::uint64_t usec = std::stoull(message.substr(prefix.size()));
+    const auto before_usec = static_cast<std::uint64_t>(before.tv_sec) * 1'000'000U +
+                             static_cast<std::uint64_t>(before.tv_nsec) / 1'000U;
+    EXPECT_GE(usec, before_usec);
+    EXPECT_LT(usec, before_usec + 10'000'000U);  // sent within 10 s of the call, not another clock
 }
 
 TEST(SystemdNotify, ReadyReachesAnAbstractSocket) {
