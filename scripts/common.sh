@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers sourced by scripts/docker-layout-check.sh and perf/bench.sh to run a
+# Helpers sourced by scripts/container-test.sh and perf/bench.sh to run a
 # server under test in the background and stop it again. Not a program.
 
 # alive PID: true while PID runs (an exited child not yet reaped is a zombie,
