@@ -34,7 +34,8 @@ ARG RUNTIME_PACKAGES="libyaml-cpp0.7 libboost-program-options1.74.0 liburing2"
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --user-group --no-create-home \
+ && groupadd --system --gid 10001 tpserve \
+ && useradd --system --uid 10001 --gid tpserve --no-create-home \
       --home-dir /nonexistent --shell /usr/sbin/nologin tpserve
 COPY --from=build /src/build/release/tpserve /usr/local/bin/tpserve
 # config/ holds default.yaml and seccomp-io_uring.json (see config/README.md).

@@ -43,7 +43,7 @@ case "${1:-}" in
     ;;
 esac
 
-image=localhost/tpserve:test
+image=localhost/tpserve:latest  # deploy/kubernetes/deployment.yaml names it
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/tpserve-container
 podman=(podman --runtime runc --cgroup-manager cgroupfs)
 limits=(--ulimit nofile=4096:4096 --ulimit nproc=4096:4096)
@@ -147,13 +147,17 @@ fi
 if ((build)); then
   say "podman build"
   build_started=$SECONDS
+  # The runs below use the image ID this build wrote, not the tag: an
+  # interrupted build cannot leave an older image under test.
   if ! timeout 2400 "${podman[@]}" build --network host "${limits[@]}" --pull=never \
-    -t "$image" . >"$work/build.log" 2>&1; then
+    --iidfile "$work/image-id" -t "$image" . >"$work/build.log" 2>&1 || [ ! -s "$work/image-id" ]; then
     tail -40 "$work/build.log"
     fail "podman build"
   fi
-  say "podman build: $((SECONDS - build_started)) s, $("${podman[@]}" image inspect --format '{{.Size}}' "$image" |
-    awk '{ printf "%.0f MB", $1 / 1e6 }')"
+  image=$(cat "$work/image-id")
+  id=${image#sha256:}
+  say "podman build: $((SECONDS - build_started)) s, image ${id:0:12}"
+  say "image size $("${podman[@]}" image inspect --format '{{.Size}}' "$image" | awk '{ printf "%.0f MB", $1 / 1e6 }')"
 fi
 "${podman[@]}" image exists "$image" || fail "no image $image (build it: drop --no-build)"
 
@@ -173,8 +177,9 @@ timeout 120 "${podman[@]}" run --rm "${limits[@]}" --network none --entrypoint /
       dpkg -S "$lib" "$(readlink -f "$lib")" 2>/dev/null | grep -q "^$package:" && used=1
     done
     [ "$used" = 1 ] || { echo "RUNTIME_PACKAGES lists $package, which the binary does not use"; exit 1; }
-  done' "$runtime_packages" >"$work/libs.log" 2>&1 || fail "runtime libraries: $(cat "$work/libs.log")"
-say "libraries: none missing; RUNTIME_PACKAGES ($runtime_packages) all used"
+  done
+  [ -x /bin/sleep ] || { echo "no /bin/sleep (the Kubernetes preStop runs it)"; exit 1; }' "$runtime_packages" >"$work/libs.log" 2>&1 || fail "runtime libraries: $(cat "$work/libs.log")"
+say "libraries: none missing; RUNTIME_PACKAGES ($runtime_packages) all used; /bin/sleep present"
 
 # --- 5. run it --------------------------------------------------------------------
 # run_case NAME ENGINE_LINE_REGEX PODMAN_RUN_OPTIONS...: starts the image, checks
@@ -198,7 +203,7 @@ run_case() {
   done
   logs=$(timeout 30 "${podman[@]}" logs "$container" 2>&1)
   grep -qE -- "$expected" <<<"$logs" || fail "$name: no '$expected' in the log: $logs"
-  say "$name: $(grep -m1 'I/O engine' <<<"$logs" | sed 's/.*\(I\/O engine .*\), root .*/\1/')"
+  say "$name: $(grep -m1 'I/O engine' <<<"$logs" | sed -E 's/.*(I\/O engine [a-z_]+( \([^()]*(\([^()]*\)[^()]*)*\))?).*/\1/')"
 
   status=$(curl -s -o "$work/body" -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/") || true
   [ "$status" = 200 ] || fail "$name: GET / gave $status"
@@ -211,10 +216,15 @@ run_case() {
   [ "$(stat -c %s "$work/range")" = 10 ] || fail "$name: range body is not 10 bytes"
   say "$name: GET / 200, /no-such-file 404, Range 0-9 -> 206 $(grep -i '^Content-Range' <<<"$range" | tr -d '\r')"
 
-  # PID 1 is tpserve itself (exec-form ENTRYPOINT); its real and effective uid.
-  user=$(timeout 30 "${podman[@]}" exec "$container" sh -c 'grep "^Uid:" /proc/1/status' | awk '{ print $2, $3 }')
-  [ "$user" = "10001 10001" ] || fail "$name: PID 1 runs as uid '$user', expected 10001"
-  say "$name: PID 1 uid 10001 ($(timeout 30 "${podman[@]}" top "$container" user huser args | tail -1 | tr -s ' '))"
+  # PID 1 is tpserve itself (exec-form ENTRYPOINT): its real and effective
+  # uid and gid, and the names the image gives them.
+  user=$(timeout 30 "${podman[@]}" exec "$container" sh -c \
+    'grep -E "^(Uid|Gid):" /proc/1/status | cut -f2,3; getent passwd 10001 | cut -d: -f1; getent group 10001 | cut -d: -f1' |
+    tr -s '\t\n' '  ')
+  user=${user% }
+  [ "$user" = "10001 10001 10001 10001 tpserve tpserve" ] ||
+    fail "$name: PID 1 runs as uid, gid, names '$user', expected 10001 10001 10001 10001 tpserve tpserve"
+  say "$name: PID 1 uid/gid 10001 (tpserve:tpserve) ($(timeout 30 "${podman[@]}" top "$container" huser hgroup args | tail -1 | tr -s ' '))"
 
   timeout 60 "${podman[@]}" stop -t 20 "$container" >/dev/null || fail "$name: podman stop"
   code=$("${podman[@]}" inspect --format '{{.State.ExitCode}}' "$container")
@@ -223,7 +233,11 @@ run_case() {
   "${podman[@]}" rm "$container" >/dev/null
 }
 
-run_case default-seccomp 'I/O engine epoll \(io_uring refused: .*ENOSYS'
+# (a) as deploy/kubernetes/deployment.yaml confines it: the runtime's default
+#     seccomp profile, a read-only root, no capabilities, no new privileges.
+run_case default-seccomp 'I/O engine epoll \(io_uring refused: .*ENOSYS' \
+  --read-only --cap-drop ALL --security-opt no-new-privileges
+# (b) io_uring allowed.
 run_case io_uring-profile 'I/O engine io_uring' --security-opt seccomp=config/seccomp-io_uring.json
 say "container-test: PASS"
 exit 0
