@@ -11,8 +11,9 @@
 #   docker run --rm -p 8080:8080 --security-opt seccomp=config/seccomp-io_uring.json tpserve
 # The start-up line says which runs: docker logs CONTAINER | grep 'I/O engine'
 # The admin listener (/metrics, /healthz, /readyz) is off, as in every
-# default config; to turn it on, mount a config with `admin: {listen:
-# "0.0.0.0:9145"}` over /etc/tpserve/default.yaml (docs/docker.md).
+# default config; to turn it on, append `--admin-listen 0.0.0.0:9145` to the
+# run command, or mount a config with `admin: {listen: "0.0.0.0:9145"}` over
+# /etc/tpserve/default.yaml (docs/docker.md).
 # scripts/container-test.sh builds this file with podman and runs the image
 # (both seccomp profiles, GET / and a range, uid 10001, exit 0 on stop).
 
