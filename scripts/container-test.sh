@@ -188,18 +188,27 @@ port=
 run_case() {
   local name=$1 expected=$2 logs status range user code
   shift 2
-  local container=tpserve-test-$name-$$
-  # The image listens on 0.0.0.0:8080; a free host port on loopback maps to it.
-  port=$(free_port)
+  local container=tpserve-test-$name-$$ attempt publish extra=()
   containers+=("$container")
-  local publish=(-p "127.0.0.1:$port:8080") extra=()
-  if ((admin)); then
-    admin_port=$(free_port)
-    publish+=(-p "127.0.0.1:$admin_port:9145")
-    extra=(--admin-listen 0.0.0.0:9145)
-  fi
-  timeout 120 "${podman[@]}" run -d --name "$container" "${limits[@]}" "$@" \
-    "${publish[@]}" "$image" "${extra[@]}" >/dev/null || fail "$name: podman run"
+  ((admin)) && extra=(--admin-listen 0.0.0.0:9145)
+  # The image listens on 0.0.0.0:8080 (and 9145); free loopback ports map to
+  # them. free_port can race with another process (an ephemeral port taken
+  # meanwhile): a bind that fails is retried on new ports, 5 times at most.
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    publish=(-p "127.0.0.1:$port:8080")
+    if ((admin)); then
+      admin_port=$(free_port)
+      publish+=(-p "127.0.0.1:$admin_port:9145")
+    fi
+    timeout 120 "${podman[@]}" run -d --name "$container" "${limits[@]}" "$@" \
+      "${publish[@]}" "$image" "${extra[@]}" >/dev/null 2>"$work/run.err" && break
+    if ! grep -q 'address already in use' "$work/run.err" || ((attempt == 5)); then
+      fail "$name: podman run: $(cat "$work/run.err")"
+    fi
+    say "$name: a published port was taken meanwhile; again on other ports"
+    timeout 60 "${podman[@]}" rm -f "$container" >/dev/null 2>&1 || true
+  done
   # Bounded poll for the listener (10 s); no fixed sleep decides anything.
   for _ in $(seq 1 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
