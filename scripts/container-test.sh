@@ -10,15 +10,17 @@
 #      the import is skipped when the image carries that key already;
 #   3. `podman build` (the build stage runs scripts/setup.sh and the
 #      profile-guided scripts/build.sh release);
-#   4. checks the runtime image's shared libraries: none missing, and every
-#      package in the Dockerfile's RUNTIME_PACKAGES used;
-#   5. runs the image twice, (a) under podman's default seccomp profile, which
-#      refuses io_uring with ENOSYS (start-up line: `I/O engine epoll
-#      (io_uring refused: ... ENOSYS ...)`), and (b) under
+#   4. checks the runtime image: no shared library missing, every package in
+#      the Dockerfile's RUNTIME_PACKAGES used, /bin/sleep there (preStop);
+#   5. runs the image twice: (a) confined as deploy/kubernetes confines it
+#      (podman's default seccomp profile, which refuses io_uring with ENOSYS:
+#      start-up line `I/O engine epoll (io_uring refused: ... ENOSYS ...)`;
+#      read-only root, no capabilities, no-new-privileges), and (b) under
 #      config/seccomp-io_uring.json (`I/O engine io_uring`); each time GETs /,
-#      a missing file (404) and a range (206 + Content-Range), checks that the
-#      server (PID 1) runs as uid 10001, and stops it with `podman stop`,
-#      which must leave exit code 0.
+#      a missing file (404) and a range (206 + Content-Range), checks the
+#      admin endpoints when the binary has --admin-listen, checks that PID 1
+#      (tpserve) runs as uid/gid 10001 named tpserve, and stops it with
+#      `podman stop`, which must leave exit code 0.
 # Every step is bounded in time; containers are removed on exit, the images
 # are kept (a second run reuses them: see docs/docker.md for timings).
 # The runtime flags are the ones this VM needs: crun refuses its hybrid
@@ -38,7 +40,7 @@ case "${1:-}" in
   --no-build) build=0 ;;
   "") ;;
   *)
-    sed -n '2,26s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+    sed -n '2,29s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
     exit 2
     ;;
 esac
