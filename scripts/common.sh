@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers sourced by scripts/docker-layout-check.sh and perf/bench.sh to run a
+# Helpers sourced by scripts/container-test.sh and perf/bench.sh to run a
 # server under test in the background and stop it again. Not a program.
 
 # alive PID: true while PID runs (an exited child not yet reaped is a zombie,
@@ -11,11 +11,17 @@ alive() {
   [ "${stat%% *}" != Z ]
 }
 
-# free_port: prints a loopback TCP port nobody listens on right now.
+# free_port: prints a loopback TCP port nobody listens on right now, below
+# the kernel's ephemeral range (ip_local_port_range, 32768-60999 on Debian):
+# a port in that range can be taken by any outgoing connection between this
+# check and the bind, which parallel tests made happen ("Address already in
+# use" in socket_activation and container-test under load).
 free_port() {
-  local port
+  local port low=32768 span
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  span=$((low > 21024 ? low - 20000 : 40000))
   for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % span))
     # A refused connection means the port is free (to within a race).
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"

@@ -9,12 +9,13 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-usage: scripts/setup.sh [--bench] [--docker] [--tidy] [--package] [--boot] [--dry-run]
+usage: scripts/setup.sh [--bench] [--docker] [--tidy] [--package] [--boot] [--k8s] [--dry-run]
   --bench    also install the benchmark tools (wrk, nginx, gnuplot, Google Benchmark, strace)
   --docker   also install what scripts/seccomp-profile.sh needs (jq)
   --tidy     also install clang-tidy (scripts/tidy.sh)
   --package  also install the Debian packaging tools (scripts/package.sh, lintian)
   --boot     also install debootstrap and systemd-nspawn (tests/tools/systemd-boot-test.sh)
+  --k8s      also install node and npm (tests/tools/k8s-validate) unless present
   --dry-run  print the missing packages and install nothing (exit 1 if any)
 EOF
 }
@@ -24,6 +25,7 @@ docker=0
 tidy=0
 package=0
 boot=0
+k8s=0
 dry_run=0
 for arg in "$@"; do
   case "$arg" in
@@ -32,6 +34,7 @@ for arg in "$@"; do
     --tidy) tidy=1 ;;
     --package) package=1 ;;
     --boot) boot=1 ;;
+    --k8s) k8s=1 ;;
     --dry-run) dry_run=1 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
@@ -60,6 +63,10 @@ if ((boot)); then
 fi
 if ((docker)); then
   required+=(jq)
+fi
+# A node from elsewhere (e.g. NodeSource, which bundles npm) is as good.
+if ((k8s)) && { ! command -v node >/dev/null || ! command -v npm >/dev/null; }; then
+  required+=(nodejs npm)
 fi
 
 installed() {
