@@ -12,16 +12,36 @@ constexpr std::uint32_t kAcceptAhead = 16;
 
 Worker::Worker(const config::Config& config, Proactor& proactor, const handler::SiteTable& sites,
                const files::MimeTable& mime, std::uint32_t max_connections,
-               WorkspacePool::MemoryReturn memory_return)
+               WorkspacePool::MemoryReturn memory_return, metrics::WorkerMetrics* metrics)
     : proactor_(proactor),
-      handler_(config, sites, mime),
+      static_handler_(std::in_place, config, sites, mime),
+      metrics_(metrics != nullptr ? *metrics : own_metrics_),
       resolver_(config.serve_hidden),
       workspaces_(config.limits, memory_return),
-      env_{config, proactor, handler_, resolver_, workspaces_},
+      env_{config, proactor, *static_handler_, resolver_, workspaces_, metrics_},
       slots_(max_connections),
       generations_(max_connections, 0) {
-    free_.reserve(max_connections);
-    for (std::uint32_t slot = max_connections; slot > 0; --slot)
+    proactor.count_into(metrics_);
+    list_free_slots();
+}
+
+Worker::Worker(const config::Config& config, Proactor& proactor, handler::RequestHandler& handler,
+               std::uint32_t max_connections, metrics::WorkerMetrics* metrics)
+    : proactor_(proactor),
+      metrics_(metrics != nullptr ? *metrics : own_metrics_),
+      resolver_(config.serve_hidden),
+      workspaces_(config.limits, nullptr),
+      env_{config, proactor, handler, resolver_, workspaces_, metrics_},
+      slots_(max_connections),
+      generations_(max_connections, 0) {
+    proactor.count_into(metrics_);
+    list_free_slots();
+}
+
+void Worker::list_free_slots() {
+    const auto count = static_cast<std::uint32_t>(slots_.size());
+    free_.reserve(count);
+    for (std::uint32_t slot = count; slot > 0; --slot)
         free_.push_back(slot - 1);
 }
 
@@ -56,9 +76,13 @@ void Worker::on_completion(const Completion& completion) {
     const Connection::Outcome outcome = connection.on_completion(completion);
     if (was_accepting) {
         --offered_;
-        if (connection.live()) ++live_;
+        if (connection.live()) {
+            ++live_;
+            metrics_.connections_accepted.add();
+        }
     } else if (outcome == Connection::Outcome::Freed) {
         --live_;
+        metrics_.connections_closed.add();
     }
     if (outcome == Connection::Outcome::Freed) {
         release(slot);
@@ -73,6 +97,7 @@ void Worker::on_stop() {
         if (!slots_[slot] || !slots_[slot]->live()) continue;
         if (slots_[slot]->on_stop() == Connection::Outcome::Freed) {
             --live_;
+            metrics_.connections_closed.add();
             free_.push_back(slot);
         }
     }

@@ -5,6 +5,7 @@
 // rules, access logs) and the MIME table are shared (all thread-safe).
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "config/Config.h"
@@ -14,6 +15,7 @@
 #include "files/MimeTable.h"
 #include "handler/SiteTable.h"
 #include "handler/StaticHandler.h"
+#include "metrics/WorkerMetrics.h"
 
 namespace tpserve::conn {
 
@@ -24,9 +26,16 @@ public:
     // `max_connections` bounds the slots; connections are created lazily, so
     // memory follows the peak of concurrent clients, not the bound.
     // `memory_return` gives memory freed after a burst back to the system.
+    // `metrics` (null: a block of the worker's own, seen by nobody) is
+    // written only by this worker.
     Worker(const config::Config& config, Proactor& proactor, const handler::SiteTable& sites,
            const files::MimeTable& mime, std::uint32_t max_connections,
-           WorkspacePool::MemoryReturn memory_return = nullptr);
+           WorkspacePool::MemoryReturn memory_return = nullptr,
+           metrics::WorkerMetrics* metrics = nullptr);
+    // A worker whose requests `handler` answers (the admin listener's);
+    // `handler` must outlive the worker.
+    Worker(const config::Config& config, Proactor& proactor, handler::RequestHandler& handler,
+           std::uint32_t max_connections, metrics::WorkerMetrics* metrics = nullptr);
 
     // Offers the first slots to the accept pool; call once before `run`.
     void start();
@@ -40,11 +49,14 @@ public:
     [[nodiscard]] std::uint32_t live_connections() const noexcept { return live_; }
 
 private:
+    void list_free_slots();
     void offer_more();
     void release(std::uint32_t slot);
 
     Proactor& proactor_;
-    handler::StaticHandler handler_;
+    std::optional<handler::StaticHandler> static_handler_;  // unless given a handler
+    metrics::WorkerMetrics own_metrics_;                    // unless given a block
+    metrics::WorkerMetrics& metrics_;
     files::PathResolver resolver_;  // one per worker: connections use it one at a time
     WorkspacePool workspaces_;
     ConnectionEnv env_;
