@@ -9,12 +9,14 @@
 #include <thread>
 #include <vector>
 
+#include "app/AdminServer.h"
 #include "conn/Worker.h"
 #include "files/FileCache.h"
 #include "files/MimeTable.h"
 #include "handler/SiteTable.h"
 #include "log/AccessLog.h"
 #include "log/ErrorLog.h"
+#include "metrics/Registry.h"
 #include "platform/Platform.h"
 
 namespace tpserve::app {
@@ -173,6 +175,22 @@ int run_server(const config::Config& config) {
         return 1;
     }
 
+    // The counters every worker writes and the admin listener shows; not
+    // ready (/readyz 503) until every listener is open, and again from the
+    // moment a stop is requested.
+    metrics::Registry registry(workers);
+    registry.set_build_info(TPSERVE_VERSION, std::string(engine->name()));
+    for (std::size_t i = 0; i < resources.caches.size(); ++i)
+        registry.add_cache(site_settings.at(i).name, *resources.caches[i]);
+    const std::stop_callback unready(stop.get_token(), [&registry] { registry.set_ready(false); });
+    // Opened before the workers, stopped after they have joined (declared
+    // before `threads`): it answers 503 on /readyz for the whole drain.
+    const auto admin = AdminServer::start(config, *engine, registry, error);
+    if (config.admin.listen && !admin) {
+        log::error(error);
+        return 1;
+    }
+
     std::atomic<bool> failed{false};
     StartupLatch ready(workers);
     std::vector<std::jthread> threads;
@@ -189,7 +207,7 @@ int run_server(const config::Config& config) {
                 return;
             }
             conn::Worker worker(config, *proactor, *sites, mime, config.limits.max_connections,
-                                &platform::return_free_memory);
+                                &platform::return_free_memory, &registry.worker(index));
             worker.start();
             ready.count_down();
             proactor->run(worker, stop.get_token());
@@ -212,6 +230,10 @@ int run_server(const config::Config& config) {
         }
         for (const std::string& url : engine->urls())
             log::info("listening on " + url);
+        if (admin)
+            log::info("admin listener on " + admin->url() + " (/metrics, /healthz, /readyz)");
+        registry.set_ready(true);
+        if (stop.stop_requested()) registry.set_ready(false);  // the stop came first
         platform::notify_ready();
     }
     for (std::jthread& thread : threads)
