@@ -5,7 +5,6 @@
 #include <cstring>
 
 #include "handler/SiteTable.h"
-
 #include "log/ErrorLog.h"
 #include "net/AddressText.h"
 #include "time/TurnClock.h"
