@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <utility>
 
 #include "admin/AdminHandler.h"
 #include "conn/Worker.h"
@@ -57,7 +58,7 @@ std::unique_ptr<AdminServer> AdminServer::start(const config::Config& config,
         conn::Worker worker(config, *proactor, handler, kAdminConnections);
         worker.start();
         opening->finish(url, {});
-        proactor->run(worker, stop);
+        proactor->run(worker, std::move(stop));
     });
     std::unique_lock lock(opening->mutex);
     opening->done_changed.wait(lock, [&opening] { return opening->done; });

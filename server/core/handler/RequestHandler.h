@@ -49,6 +49,8 @@ protected:
     RequestHandler() = default;
     RequestHandler(const RequestHandler&) = default;
     RequestHandler& operator=(const RequestHandler&) = default;
+    RequestHandler(RequestHandler&&) = default;
+    RequestHandler& operator=(RequestHandler&&) = default;
     ~RequestHandler() = default;
 };
 

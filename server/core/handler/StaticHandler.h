@@ -27,7 +27,9 @@
 
 namespace tpserve::handler {
 
-class StaticHandler final : public RequestHandler {
+// Final with a non-virtual destructor: nothing deletes it through the base.
+class StaticHandler final  // NOLINT(cppcoreguidelines-virtual-class-destructor)
+    : public RequestHandler {
 public:
     // Every reference must outlive the handler.
     StaticHandler(const config::Config& config, const SiteTable& sites,

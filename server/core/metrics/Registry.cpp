@@ -62,8 +62,8 @@ void render_duration(TextWriter& w, const WorkerTotals& t) {
     for (std::size_t i = 0; i < kDurationBuckets; ++i) {
         cumulative += t.duration_buckets[i];
         bound.clear();
-        if (i < kDurationBounds.size()) {
-            append_number(bound, kDurationBounds[i]);
+        if (i < kDurationBoundsNs.size()) {
+            append_number(bound, static_cast<double>(kDurationBoundsNs[i]) / 1e9);
         } else {
             bound = "+Inf";
         }

@@ -48,8 +48,8 @@ inline constexpr std::array<const char*, kStatusClasses> kStatusClassNames = {"1
 // (The lingering close's own bound, LingerPool::kTime, is not counted.)
 enum class DeadlineKind : std::uint8_t { Header, KeepAlive, Body, Send, Drain };
 inline constexpr std::size_t kDeadlineKinds = 5;
-inline constexpr std::array<const char*, kDeadlineKinds> kDeadlineNames = {
-    "header", "keepalive", "body", "send", "drain"};
+inline constexpr std::array<const char*, kDeadlineKinds> kDeadlineNames = {"header", "keepalive",
+                                                                           "body", "send", "drain"};
 
 // How the backend put a transmit's bytes on the wire: one count per
 // system call or submitted operation that sends (a resumed short send
@@ -64,8 +64,7 @@ enum class TransmitPath : std::uint8_t {
 };
 inline constexpr std::size_t kTransmitPaths = 6;
 inline constexpr std::array<const char*, kTransmitPaths> kTransmitPathNames = {
-    "io_uring_sendmsg", "sendfile",      "sendmsg",
-    "transmit_packets", "transmit_file", "wsasend"};
+    "io_uring_sendmsg", "sendfile", "sendmsg", "transmit_packets", "transmit_file", "wsasend"};
 
 // Request durations, from the first byte of a request to the end of the
 // transmit that carried its response. Upper bounds in seconds (Prometheus
@@ -73,9 +72,13 @@ inline constexpr std::array<const char*, kTransmitPaths> kTransmitPathNames = {
 // tens of microseconds (the first bucket holds those), a page over a LAN
 // in milliseconds, a large file over a slow link in seconds; 10 s is the
 // default header timeout, beyond which +Inf is enough.
-inline constexpr std::array<double, 14> kDurationBounds = {
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-inline constexpr std::size_t kDurationBuckets = kDurationBounds.size() + 1;  // + (10 s, +Inf)
+// In nanoseconds, so that the request path compares integers; rendered in
+// seconds (500'000 ns is le="0.0005").
+inline constexpr std::array<std::int64_t, 14> kDurationBoundsNs = {
+    500'000,       1'000'000,     2'500'000,     5'000'000,     10'000'000,
+    25'000'000,    50'000'000,    100'000'000,   250'000'000,   500'000'000,
+    1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
+inline constexpr std::size_t kDurationBuckets = kDurationBoundsNs.size() + 1;  // + (10 s, +Inf)
 
 // The bucket an observation falls in (le: upper bound inclusive); the last
 // index is +Inf. A linear scan: 14 compares of a steady-clock count.

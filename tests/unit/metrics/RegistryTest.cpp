@@ -32,8 +32,8 @@ TEST(DurationBuckets, UpperBoundsAreInclusive) {
     EXPECT_EQ(duration_bucket(microseconds(500)), 0u);  // le="0.0005"
     EXPECT_EQ(duration_bucket(nanoseconds(500'001)), 1u);
     EXPECT_EQ(duration_bucket(milliseconds(1)), 1u);
-    EXPECT_EQ(duration_bucket(milliseconds(10'000)), kDurationBounds.size() - 1);
-    EXPECT_EQ(duration_bucket(milliseconds(10'001)), kDurationBounds.size());  // +Inf
+    EXPECT_EQ(duration_bucket(milliseconds(10'000)), kDurationBoundsNs.size() - 1);
+    EXPECT_EQ(duration_bucket(milliseconds(10'001)), kDurationBoundsNs.size());  // +Inf
     EXPECT_EQ(duration_bucket(nanoseconds(-5)), 0u);  // a clock step never goes past +Inf
 }
 
