@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <sstream>
 
 #include "AdminScrape.h"
 #include "ServerFixture.h"
@@ -14,6 +15,16 @@ namespace tpserve::integration {
 namespace {
 
 using support::wait_until;
+
+// The sum of every sample whose series starts with `prefix`.
+double sum_of(const std::string& exposition, const std::string& prefix) {
+    double sum = 0;
+    std::istringstream lines(exposition);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with(prefix)) sum += std::stod(line.substr(line.rfind(' ') + 1));
+    }
+    return sum;
+}
 
 class Admin : public ServerFixture {
 protected:
@@ -151,6 +162,27 @@ TEST_F(Admin, CountersMoveByExactlyTheRequestsMade) {
               value(after, "tpserve_http_request_duration_seconds_count"));
     EXPECT_EQ(value(after, "tpserve_connections_open"), 0);
     EXPECT_GE(moved(after, R"(tpserve_cache_hits_total{site="default"})"), 6);
+    // Every response went out through some send path of the engine.
+    EXPECT_GE(
+        sum_of(after, "tpserve_transmits_total{") - sum_of(before, "tpserve_transmits_total{"), 10);
+}
+
+TEST_F(Admin, DeadlinesAreCountedByKind) {
+    ASSERT_TRUE(start_with_admin("timeouts:\n  header: 300ms\n  keepalive: 300ms\n"));
+    const std::string header = R"(tpserve_deadlines_total{kind="header"})";
+    const std::string keepalive = R"(tpserve_deadlines_total{kind="keepalive"})";
+    const std::string before = scrape();
+    HttpClient silent = connect();  // sends nothing: the header timeout
+    HttpClient idle = connect();    // one request, then idle: the keep-alive timeout
+    ASSERT_TRUE(well_framed(idle.request(make_request("GET", "/a.txt"))));
+    EXPECT_TRUE(silent.read_until_close(5s).closed);
+    EXPECT_TRUE(idle.read_until_close(5s).closed);
+    std::string after;
+    ASSERT_TRUE(wait_until([&] {
+        after = scrape();
+        return value(after, header) - value(before, header) == 1 &&
+               value(after, keepalive) - value(before, keepalive) == 1;
+    })) << after;
 }
 
 TEST_F(Admin, PromtoolAcceptsTheScrape) {
