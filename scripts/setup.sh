@@ -48,6 +48,7 @@ required=(
   node-llhttp liburing-dev libyaml-cpp-dev libboost-program-options-dev
   libgtest-dev libgmock-dev curl
   libseccomp-dev nlohmann-json3-dev  # tests/tools/seccomp_exec
+  prometheus  # promtool check metrics and a real scrape (AdminTest, PrometheusTest)
 )
 if ((bench)); then
   required+=(wrk 'nginx-light|nginx|nginx-core|nginx-full|nginx-extras' 'gnuplot-nox|gnuplot|gnuplot-qt|gnuplot-x11' libbenchmark-dev strace)

@@ -39,6 +39,9 @@ po::options_description describe() {
          "error log level: debug, info, warn or error")
         ("io-backend", po::value<std::string>()->value_name("NAME"),
          "Linux I/O engine: auto (io_uring, else epoll), io_uring or epoll")
+        ("admin-listen", po::value<std::string>()->value_name("ADDR:PORT"),
+         "admin listener for /metrics, /healthz and /readyz, e.g. 127.0.0.1:9145; "
+         "\"\" turns it off")
         ("service", po::value<std::string>()->value_name("ACTION"),
          "Windows service: install (auto start, with this --config), uninstall, or run "
          "(how the service manager starts it)")
@@ -83,6 +86,12 @@ std::string check_overrides(const CommandLine& cli) {
             return "--io-backend: " + why;
         }
     }
+    std::optional<config::ListenAddress> admin;
+    if (cli.admin_listen) {
+        if (std::string why = parse_admin_listen(*cli.admin_listen, admin); !why.empty()) {
+            return "--admin-listen: " + why;
+        }
+    }
     config::LogLevel level{};
     if (cli.log_level) {
         if (std::string why = parse_log_level(*cli.log_level, level); !why.empty()) {
@@ -96,7 +105,7 @@ std::string check_overrides(const CommandLine& cli) {
         }
         const bool only_config = !cli.root && cli.listen.empty() && !cli.workers &&
                                  !cli.access_log && !cli.log_level && !cli.io_backend &&
-                                 !cli.check_config;
+                                 !cli.admin_listen && !cli.check_config;
         if (action == "uninstall" && (!only_config || cli.config_path)) {
             return "--service uninstall takes no other option";
         }
@@ -165,6 +174,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     c.access_log = optional("access-log");
     c.log_level = optional("log-level");
     c.io_backend = optional("io-backend");
+    c.admin_listen = optional("admin-listen");
     c.service = optional("service");
     if (vm.count("listen") != 0) c.listen = vm["listen"].as<std::vector<std::string>>();
     if (std::string why = check_overrides(c); !why.empty()) return usage_error(why);
@@ -223,6 +233,12 @@ config::Config build_config(const CommandLine& cli) {
     }
     if (cli.log_level) parse_log_level(*cli.log_level, cfg.log.level);
     if (cli.io_backend) parse_io_backend(*cli.io_backend, cfg.io.backend);
+    if (cli.admin_listen) parse_admin_listen(*cli.admin_listen, cfg.admin.listen);
+    if (cli.admin_listen || !cli.listen.empty()) {
+        if (std::string why = check_admin_apart(cfg); !why.empty()) {
+            throw ConfigError(kCommandLine, 0, 0, why);
+        }
+    }
     return cfg;
 }
 

@@ -20,10 +20,11 @@ struct CommandLine {
     std::optional<std::string> root;         // --root/-r
     std::vector<std::string>
         listen;  // --listen/-l, repeatable; replaces the file's list when non-empty
-    std::optional<std::string> workers;     // --workers/-w: "auto" or N
-    std::optional<std::string> access_log;  // --access-log off|stdout|stderr|PATH
-    std::optional<std::string> log_level;   // --log-level debug|info|warn|error
-    std::optional<std::string> io_backend;  // --io-backend auto|io_uring|epoll
+    std::optional<std::string> workers;       // --workers/-w: "auto" or N
+    std::optional<std::string> access_log;    // --access-log off|stdout|stderr|PATH
+    std::optional<std::string> log_level;     // --log-level debug|info|warn|error
+    std::optional<std::string> io_backend;    // --io-backend auto|io_uring|epoll
+    std::optional<std::string> admin_listen;  // --admin-listen ADDR:PORT ("" = off)
     // --service install|uninstall|run (Windows). With "install" config_path
     // is already absolute (the service starts in another directory) and no
     // other setting is allowed: the service's command line carries only --config.

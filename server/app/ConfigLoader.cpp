@@ -12,6 +12,7 @@
 #include "app/ConfigReader.h"
 #include "app/ConfigSites.h"
 #include "app/ConfigTables.h"
+#include "app/ValueParsers.h"
 
 namespace tpserve::app {
 
@@ -35,6 +36,9 @@ config::Config load(const Reader& r, const YAML::Node& root) {
         }
     }
     if (sites) read_sites(r, *sites, cfg);
+    // After both keys, whichever came first: the admin address apart from the public ones.
+    if (std::string why = check_admin_apart(cfg); !why.empty())
+        r.fail(root["admin"]["listen"], why);
     return cfg;
 }
 

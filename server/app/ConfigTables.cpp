@@ -43,6 +43,7 @@ const KeyTable<Config>& top_level_keys() {
                      member_key("io", &Config::io, section(io_keys())),
                      member_key("windows", &Config::windows, section(windows_keys())),
                      member_key("log", &Config::log, section(log_keys())),
+                     member_key("admin", &Config::admin, section(admin_keys())),
                  });
         return t;
     }();
@@ -158,6 +159,13 @@ const KeyTable<config::Logging>& log_keys() {
     return table;
 }
 
+const KeyTable<config::Admin>& admin_keys() {
+    static const KeyTable<config::Admin> table = {
+        member_key("listen", &config::Admin::listen, read_admin_listen),
+    };
+    return table;
+}
+
 const KeyTable<config::Site>& site_log_keys() {
     using config::Site;
     static const KeyTable<Site> table = {
@@ -212,6 +220,8 @@ std::vector<ConfigKey> config_keys() {
             add_keys(out, key, windows_keys(), member(&Config::windows));
         } else if (key == "log") {
             add_keys(out, key, log_keys(), member(&Config::log));
+        } else if (key == "admin") {
+            add_keys(out, key, admin_keys(), member(&Config::admin));
         } else {
             out.push_back({std::string(key), rule.same});
         }

@@ -23,6 +23,7 @@ const KeyTable<config::Cache>& cache_keys();
 const KeyTable<config::Io>& io_keys();
 const KeyTable<config::Windows>& windows_keys();
 const KeyTable<config::Logging>& log_keys();
+const KeyTable<config::Admin>& admin_keys();
 const KeyTable<config::Site>& site_log_keys();
 
 }  // namespace tpserve::app

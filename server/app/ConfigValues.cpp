@@ -55,6 +55,12 @@ void read_listen(const Reader& r, const Entry& e, std::vector<config::ListenAddr
     }
 }
 
+void read_admin_listen(const Reader& r, const Entry& e, std::optional<config::ListenAddress>& out) {
+    const std::string text =
+        r.scalar(e.first, e.second, R"(an "ADDR:PORT" string ("" for no admin listener))");
+    r.check(e.first, e.second, parse_admin_listen(text, out));
+}
+
 void read_server_header(const Reader& r, const Entry& e, std::string& out) {
     out = r.scalar(e.first, e.second, "a string (\"\" for no Server header)");
     r.check(e.first, e.second, check_header_text(out));

@@ -4,6 +4,7 @@
 // ValueParsers.h and SiteParsers.h, shared with the command line.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +42,7 @@ void read_error_log(const Reader& r, const Entry& e, std::string& out);   // std
 void read_access_format(const Reader& r, const Entry& e, config::AccessFormat& out);
 
 void read_listen(const Reader& r, const Entry& e, std::vector<config::ListenAddress>& out);
+void read_admin_listen(const Reader& r, const Entry& e, std::optional<config::ListenAddress>& out);
 void read_server_header(const Reader& r, const Entry& e, std::string& out);
 void read_media_type(const Reader& r, const Entry& e, std::string& out);
 void read_mime_types(const Reader& r, const Entry& e, std::vector<config::MimeOverride>& out);

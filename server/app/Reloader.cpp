@@ -195,6 +195,10 @@ void Reloader::flush_logs() const {
     running()->flush_logs();
 }
 
+std::vector<metrics::CacheCounts> Reloader::cache_counts() const {
+    return running()->cache_counts();
+}
+
 void Reloader::reopen_logs() const {
     running()->reopen_logs();
 }

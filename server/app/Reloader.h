@@ -59,6 +59,9 @@ public:
         return reloads_failed_.load(std::memory_order_relaxed);
     }
 
+    // The running generation's file cache counters (/metrics).
+    [[nodiscard]] std::vector<metrics::CacheCounts> cache_counts() const;
+
     // "generation 3, /etc/tpserve/tpserve.yaml modified 2026-12-08T00:41:02Z":
     // which configuration is active, for the log.
     [[nodiscard]] std::string describe_active() const;

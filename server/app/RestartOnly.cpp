@@ -37,6 +37,7 @@ RestartOnlyKey key(std::string_view name, S Config::*section, M S::*member) {
 // Why each is restart-only:
 //   listen                        the sockets are bound once, per worker (SO_REUSEPORT);
 //                                 keeping, adding and closing listeners live is a later step
+//   admin.listen                  the admin listener is bound once, with its own proactor
 //   workers                       the threads and their proactors are made at start-up
 //   io.backend                    chosen once, by probing the kernel
 //   limits.max_connections        each worker's slot table and its engine's, sized at start-up
@@ -46,6 +47,7 @@ RestartOnlyKey key(std::string_view name, S Config::*section, M S::*member) {
 const std::vector<RestartOnlyKey>& restart_only_keys() {
     static const std::vector<RestartOnlyKey> table = {
         key("listen", &Config::listen),
+        key("admin.listen", &Config::admin, &config::Admin::listen),
         key("workers", &Config::workers),
         key("io.backend", &Config::io, &config::Io::backend),
         key("limits.max_connections", &Config::limits, &config::Limits::max_connections),

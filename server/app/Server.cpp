@@ -11,10 +11,12 @@
 #include <utility>
 #include <vector>
 
+#include "app/AdminServer.h"
 #include "app/Reloader.h"
 #include "app/ServingState.h"
 #include "conn/Worker.h"
 #include "log/ErrorLog.h"
+#include "metrics/Registry.h"
 #include "platform/Platform.h"
 
 namespace tpserve::app {
@@ -159,6 +161,24 @@ int run_server(const config::Config& config, std::function<config::Config()> rel
     // (on the reloader's thread) only after every worker has been joined.
     Reloader reloader(std::move(reload_config), std::move(first), file_limit);
 
+    // The counters every worker writes and the admin listener shows; not
+    // ready (/readyz 503) until every listener is open, and again from the
+    // moment a stop is requested.
+    metrics::Registry registry(workers);
+    registry.set_build_info(TPSERVE_VERSION, std::string(engine->name()));
+    registry.set_cache_source([&reloader] { return reloader.cache_counts(); });
+    registry.set_reload_source([&reloader] {
+        return metrics::ReloadCounts{reloader.reloads_ok(), reloader.reloads_failed()};
+    });
+    const std::stop_callback unready(stop.get_token(), [&registry] { registry.set_ready(false); });
+    // Opened before the workers, stopped after they have joined (declared
+    // before `threads`): it answers 503 on /readyz for the whole drain.
+    const auto admin = AdminServer::start(config, *engine, registry, error);
+    if (config.admin.listen && !admin) {
+        log::error(error);
+        return 1;
+    }
+
     std::atomic<bool> failed{false};
     StartupLatch ready(workers);
     std::vector<std::jthread> threads;
@@ -175,7 +195,7 @@ int run_server(const config::Config& config, std::function<config::Config()> rel
                 return;
             }
             conn::Worker worker(reloader.source(), *proactor, config.limits.max_connections,
-                                &platform::return_free_memory);
+                                &platform::return_free_memory, &registry.worker(index));
             worker.start();
             ready.count_down();
             proactor->run(worker, stop.get_token());
@@ -185,6 +205,10 @@ int run_server(const config::Config& config, std::function<config::Config()> rel
     if (!failed) {
         log_started({workers, file_limit, max_open_per_site}, *engine, choice,
                     reloader.describe_active(), site_settings);
+        if (admin)
+            log::info("admin listener on " + admin->url() + " (/metrics, /healthz, /readyz)");
+        registry.set_ready(true);
+        if (stop.stop_requested()) registry.set_ready(false);  // the stop came first
         platform::notify_ready();
         relay.attach(&reloader);
     }

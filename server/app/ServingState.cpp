@@ -50,6 +50,14 @@ void ServingState::flush_logs() const noexcept {
         access.log->flush();
 }
 
+std::vector<metrics::CacheCounts> ServingState::cache_counts() const {
+    std::vector<metrics::CacheCounts> counts;
+    counts.reserve(caches_.size());
+    for (std::size_t i = 0; i < caches_.size(); ++i)  // caches_[i] is site_settings_[i]'s
+        counts.push_back({site_settings_.at(i).name, caches_[i]->counters()});
+    return counts;
+}
+
 void ServingState::reopen_logs() const noexcept {
     for (const Log& access : logs_)
         access.log->reopen();

@@ -20,6 +20,7 @@
 #include "files/MimeTable.h"
 #include "handler/SiteTable.h"
 #include "log/AccessLog.h"
+#include "metrics/Registry.h"
 
 namespace tpserve::app {
 
@@ -49,6 +50,8 @@ public:
     void flush_logs() const noexcept;
     // Each access log opens its path again (SIGUSR1: log rotation).
     void reopen_logs() const noexcept;
+    // Each site's file cache counters, for /metrics (none when the cache is off).
+    [[nodiscard]] std::vector<metrics::CacheCounts> cache_counts() const;
 
 private:
     struct Log {

@@ -41,6 +41,39 @@ std::string check_path_like(std::string_view text) {
 
 }  // namespace
 
+std::string parse_admin_listen(std::string_view text, std::optional<config::ListenAddress>& out) {
+    if (text.empty()) {
+        out.reset();
+        return "";
+    }
+    config::ListenAddress address;
+    std::string why = parse_listen(text, address);
+    if (why.empty()) out = std::move(address);
+    return why;
+}
+
+std::string check_admin_apart(const config::Config& config) {
+    if (!config.admin.listen) return "";
+    const config::ListenAddress& admin = *config.admin.listen;
+    const auto wildcard = [](const config::ListenAddress& a) {
+        return a.host == "0.0.0.0" || a.host == "::";
+    };
+    const auto v6 = [](const config::ListenAddress& a) {
+        return a.host.find(':') != std::string::npos;
+    };
+    for (const config::ListenAddress& pub : config.listen) {
+        if (admin.port == 0 || admin.port != pub.port) continue;
+        const bool overlap =
+            admin.host == pub.host || (v6(admin) == v6(pub) && (wildcard(admin) || wildcard(pub)));
+        if (overlap) {
+            return "the admin listener must not share a public listen address (" + pub.host +
+                   " port " + std::to_string(pub.port) +
+                   "): /metrics would be served to the public";
+        }
+    }
+    return "";
+}
+
 std::string parse_listen(std::string_view text, config::ListenAddress& out) {
     const std::string form = " (expected ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080)";
     std::string_view host;

@@ -5,6 +5,7 @@
 // allowed), and leaves `out` untouched on failure.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,6 +17,14 @@ namespace tpserve::app {
 // "ADDR:PORT": ADDR is a numeric IPv4 address, "[IPv6]", "localhost"
 // (127.0.0.1) or "*" (0.0.0.0); PORT is 0..65535 (0 = ephemeral).
 std::string parse_listen(std::string_view text, config::ListenAddress& out);
+
+// "" (no admin listener) or as parse_listen.
+std::string parse_admin_listen(std::string_view text, std::optional<config::ListenAddress>& out);
+
+// "" if the admin address cannot take a public listener's connections:
+// refused when it equals a public address, or shares a port (not 0, which
+// is ephemeral) with one and either of them is the wildcard of its family.
+std::string check_admin_apart(const config::Config& config);
 
 // "auto" (0 = one per core) or 1..256.
 std::string parse_workers(std::string_view text, unsigned& out);

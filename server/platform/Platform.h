@@ -39,6 +39,13 @@ public:
     // The proactor for worker `index` (< workers), created on that worker's
     // thread; null + error on failure. Called once per index.
     virtual std::unique_ptr<conn::Proactor> make_proactor(unsigned index, std::string& error) = 0;
+    // A proactor of the same engine with one listener on `address` and at
+    // most `max_connections` slots: the admin listener's, created on its own
+    // thread. `url` receives the bound address as a URL; null + error when
+    // the address cannot be bound. Called at most once.
+    virtual std::unique_ptr<conn::Proactor> make_admin_proactor(
+        const config::ListenAddress& address, std::uint32_t max_connections, std::string& url,
+        std::string& error) = 0;
 };
 
 // Which engine `config` gets on this machine, decided once at start-up by

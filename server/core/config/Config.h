@@ -6,6 +6,7 @@
 // and nothing else, and files::FileCache::Settings starts from Cache's.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,6 +81,13 @@ struct Windows {
     SocketReuse socket_reuse = SocketReuse::Auto;
     std::uint32_t accepts_per_listener = 16;  // AcceptEx kept posted, per worker and listener
     friend bool operator==(const Windows&, const Windows&) = default;
+};
+
+// The admin listener (/metrics, /healthz, /readyz): off unless an address
+// is given. Never one of the public addresses (the loader refuses it).
+struct Admin {
+    std::optional<ListenAddress> listen;  // none = no admin listener
+    friend bool operator==(const Admin&, const Admin&) = default;
 };
 
 enum class LogLevel : std::uint8_t { Debug, Info, Warn, Error };
@@ -171,6 +179,7 @@ struct Config {
     Io io;
     Windows windows;
     Logging log;
+    Admin admin;
 };
 
 // The top-level settings as one site's settings.

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "conn/Epochs.h"
+#include "handler/SiteTable.h"
 #include "log/ErrorLog.h"
 #include "net/AddressText.h"
 #include "time/TurnClock.h"
@@ -23,7 +24,8 @@ std::string_view protocol_of(const http::Request& request) noexcept {
 
 }  // namespace
 
-Connection::Connection(Epochs& epochs, Proactor& proactor) : epochs_(epochs), proactor_(proactor) {}
+Connection::Connection(Epochs& epochs, Proactor& proactor, metrics::WorkerMetrics& metrics)
+    : epochs_(epochs), proactor_(proactor), metrics_(metrics) {}
 
 void Connection::offered(ConnId id) noexcept {
     id_ = id;
@@ -58,8 +60,9 @@ Connection::Outcome Connection::on_receive(const Completion& completion) {
     if (state_ == State::Closing || completion.status != IoStatus::Ok) {
         if (state_ == State::Closing) return freed();
         // A stalled request or a dead peer: nothing useful can be answered.
-        if (completion.status == IoStatus::TimedOut && filled_ > 0) {
-            log::debug("request head timed out");
+        if (completion.status == IoStatus::TimedOut) {
+            if (filled_ > 0) log::debug("request head timed out");
+            count_receive_timeout();
         }
         return abort();
     }
@@ -80,6 +83,14 @@ Connection::Outcome Connection::on_receive(const Completion& completion) {
 }
 
 Connection::Outcome Connection::on_transmit(const Completion& completion) {
+    metrics::WorkerMetrics& metrics = metrics_;
+    metrics.response_bytes.add(completion.bytes);
+    if (planned_ > 0) {
+        metrics.observe_duration(time::TurnClock::now() - plan_start_, planned_);
+        planned_ = 0;
+    }
+    if (completion.status == IoStatus::TimedOut)
+        metrics.count_deadline(metrics::DeadlineKind::Send);
     if (completion.closed || state_ == State::Closing) return freed();
     if (completion.status != IoStatus::Ok) return abort();
     workspace_->plan.clear();
@@ -120,7 +131,7 @@ Connection::Outcome Connection::process() {
             continue;
         }
         if (event == http::ParseEvent::ExpectContinue) {
-            handler::StaticHandler::add_continue(plan);
+            handler::RequestHandler::add_continue(plan);
         } else if (event == http::ParseEvent::Error) {
             respond_error(parser.error_status());
         }
@@ -149,12 +160,32 @@ void Connection::respond(const http::Request& request) {
     const handler::ResponseInfo info =
         env_->handler.respond(request, keep_alive, env_->resolver, workspace_->plan);
     ++served_;
+    count_response(metrics::method_class(request.method), info.status);
     log_access(&request, info);
 }
 
 void Connection::respond_error(std::uint16_t status) {
     const handler::ResponseInfo info = env_->handler.respond_error(status, workspace_->plan);
+    count_response(metrics::MethodClass::Other, info.status);
     log_access(nullptr, info);
+}
+
+void Connection::count_response(metrics::MethodClass method, std::uint16_t status) noexcept {
+    metrics_.count_request(method, status);
+    if (planned_++ == 0) plan_start_ = request_start_;
+}
+
+// Which wait ran out: a request head (or the first request) not received in
+// time, a body stalled between its reads, or an idle keep-alive connection.
+void Connection::count_receive_timeout() noexcept {
+    const bool between = !workspace_ || workspace_->parser.between_requests();
+    metrics::DeadlineKind kind = metrics::DeadlineKind::Header;
+    if (!between && filled_ == 0) {
+        kind = metrics::DeadlineKind::Body;
+    } else if (between && filled_ == 0 && served_ > 0) {
+        kind = metrics::DeadlineKind::KeepAlive;
+    }
+    metrics_.count_deadline(kind);
 }
 
 void Connection::log_access(const http::Request* request, const handler::ResponseInfo& info) {
@@ -262,6 +293,7 @@ Connection::Outcome Connection::abort() {
 Connection::Outcome Connection::freed() noexcept {
     state_ = State::Free;
     filled_ = 0;
+    planned_ = 0;
     receiving_any_ = false;
     if (workspace_) give_back_workspace(time::TurnClock::now());
     return Outcome::Freed;

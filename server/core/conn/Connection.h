@@ -21,8 +21,9 @@
 #include "conn/Proactor.h"
 #include "conn/Workspace.h"
 #include "files/PathResolver.h"
-#include "handler/StaticHandler.h"
+#include "handler/RequestHandler.h"
 #include "log/AccessLog.h"
+#include "metrics/WorkerMetrics.h"
 #include "net/SocketAddress.h"
 
 namespace tpserve::conn {
@@ -32,9 +33,9 @@ class Epochs;
 // One serving generation as a worker uses it (conn/Epochs.h).
 struct ConnectionEnv {
     const config::Config& config;
-    handler::StaticHandler& handler;  // its ResponseInfo names the site, whose log is used
-    files::PathResolver& resolver;    // the worker's: only used while a request is answered
-    WorkspacePool& workspaces;        // the worker's
+    handler::RequestHandler& handler;  // its ResponseInfo names the site, whose log is used
+    files::PathResolver& resolver;     // the worker's: only used while a request is answered
+    WorkspacePool& workspaces;         // the generation's, in the worker
 };
 
 class Connection {
@@ -42,7 +43,8 @@ public:
     enum class State : std::uint8_t { Free, Accepting, Reading, Transmitting, Closing };
     enum class Outcome : std::uint8_t { Live, Freed };
 
-    Connection(Epochs& epochs, Proactor& proactor);
+    // `metrics`: the worker's, written only on its thread.
+    Connection(Epochs& epochs, Proactor& proactor, metrics::WorkerMetrics& metrics);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
     ~Connection() = default;
@@ -76,10 +78,13 @@ private:
     void take_workspace();
     void give_back_workspace(Clock::time_point now) noexcept;
     void log_access(const http::Request* request, const handler::ResponseInfo& info);
+    void count_response(metrics::MethodClass method, std::uint16_t status) noexcept;
+    void count_receive_timeout() noexcept;
     [[nodiscard]] bool request_in_progress() const noexcept;
 
     Epochs& epochs_;
     Proactor& proactor_;
+    metrics::WorkerMetrics& metrics_;
     ConnectionEnv* env_ = nullptr;  // the request's generation, while workspace_ is held
     ConnId id_{};
     State state_ = State::Free;
@@ -87,6 +92,10 @@ private:
     std::uint32_t served_ = 0;
     Deadline request_deadline_{};
     Clock::time_point request_start_{};  // first byte of the request being parsed
+    // The responses in the plan being built or sent, and the first byte of
+    // the first of their requests: the request duration histogram's input.
+    std::uint32_t planned_ = 0;
+    Clock::time_point plan_start_{};
     // When the wait for the next request began (accept, or the last answer
     // sent): its header or keep-alive timeout counts from there, so bytes
     // that start no request (the empty lines RFC 9112 §2.2 lets a client

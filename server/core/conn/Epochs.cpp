@@ -1,6 +1,7 @@
 #include "conn/Epochs.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 namespace tpserve::conn {
@@ -9,14 +10,21 @@ struct Epochs::Epoch {
     Epoch(ServingSource::Latest latest, WorkspacePool::MemoryReturn memory_return)
         : serving(std::move(latest.serving)),
           number(latest.number),
-          handler(serving->config, serving->sites, serving->mime),
+          static_handler(make_static_handler(*serving)),
           resolver(serving->config.serve_hidden),
           workspaces(serving->config.limits, memory_return),
-          env{serving->config, handler, resolver, workspaces} {}
+          env{serving->config, serving->handler != nullptr ? *serving->handler : *static_handler,
+              resolver, workspaces} {}
+
+    static std::optional<handler::StaticHandler> make_static_handler(const Serving& serving) {
+        if (serving.handler != nullptr) return std::nullopt;
+        return std::optional<handler::StaticHandler>(std::in_place, serving.config, *serving.sites,
+                                                     *serving.mime);
+    }
 
     std::shared_ptr<const Serving> serving;  // what everything below refers to
     std::uint64_t number;
-    handler::StaticHandler handler;
+    std::optional<handler::StaticHandler> static_handler;  // unless serving->handler answers
     files::PathResolver resolver;
     WorkspacePool workspaces;  // its parsers refer to this generation's limits
     ConnectionEnv env;

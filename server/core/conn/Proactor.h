@@ -19,6 +19,7 @@
 #include <span>
 #include <stop_token>
 
+#include "metrics/WorkerMetrics.h"
 #include "net/SocketAddress.h"
 
 namespace tpserve::plan {
@@ -123,6 +124,16 @@ public:
     // Runs the completion loop on the calling thread until a stop was
     // requested and the sink is idle (or the drain deadline passed).
     virtual void run(CompletionSink& sink, std::stop_token stop) = 0;
+
+    // The worker's counters: the backend counts what only it sees there
+    // (sends by path, sockets recycled, the drain deadline), on the worker's
+    // thread. Set by the Worker before `run`; until then a block of its own.
+    void count_into(metrics::WorkerMetrics& metrics) noexcept { metrics_ = &metrics; }
+    [[nodiscard]] metrics::WorkerMetrics& counts() noexcept { return *metrics_; }
+
+private:
+    metrics::WorkerMetrics own_metrics_;
+    metrics::WorkerMetrics* metrics_ = &own_metrics_;
 };
 
 }  // namespace tpserve::conn

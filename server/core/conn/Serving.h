@@ -15,18 +15,24 @@
 
 #include "config/Config.h"
 #include "files/MimeTable.h"
+#include "handler/RequestHandler.h"
 #include "handler/SiteTable.h"
 
 namespace tpserve::conn {
 
 struct Serving {
+    // Requests answered from `serving_sites` by a StaticHandler per worker.
     Serving(const config::Config& serving_config, const handler::SiteTable& serving_sites,
             const files::MimeTable& serving_mime)
-        : config(serving_config), sites(serving_sites), mime(serving_mime) {}
-
+        : config(serving_config), sites(&serving_sites), mime(&serving_mime) {}
+    // Every request answered by `fixed_handler` (the admin listener's), which
+    // must outlive the workers that use it; no sites.
+    Serving(const config::Config& serving_config, handler::RequestHandler& fixed_handler)
+        : config(serving_config), handler(&fixed_handler) {}
     const config::Config& config;
-    const handler::SiteTable& sites;
-    const files::MimeTable& mime;
+    const handler::SiteTable* sites = nullptr;  // null exactly when `handler` is set
+    const files::MimeTable* mime = nullptr;
+    handler::RequestHandler* handler = nullptr;
 };
 
 // Thread-safe: publish from any thread, read from every worker.

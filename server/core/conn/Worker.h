@@ -15,7 +15,9 @@
 #include "conn/Serving.h"
 #include "conn/Workspace.h"
 #include "files/MimeTable.h"
+#include "handler/RequestHandler.h"
 #include "handler/SiteTable.h"
+#include "metrics/WorkerMetrics.h"
 
 namespace tpserve::conn {
 
@@ -29,11 +31,19 @@ public:
     // Serves whatever generation `source` publishes (switching at the next
     // request after a reload); `source` must outlive the worker.
     Worker(ServingSource& source, Proactor& proactor, std::uint32_t max_connections,
-           WorkspacePool::MemoryReturn memory_return = nullptr);
+           WorkspacePool::MemoryReturn memory_return = nullptr,
+           metrics::WorkerMetrics* metrics = nullptr);
     // Serves one fixed generation; every reference must outlive the worker.
+    // `metrics` (null: a block of the worker's own, seen by nobody) is
+    // written only by this worker.
     Worker(const config::Config& config, Proactor& proactor, const handler::SiteTable& sites,
            const files::MimeTable& mime, std::uint32_t max_connections,
-           WorkspacePool::MemoryReturn memory_return = nullptr);
+           WorkspacePool::MemoryReturn memory_return = nullptr,
+           metrics::WorkerMetrics* metrics = nullptr);
+    // A worker whose requests `handler` answers (the admin listener's);
+    // `handler` must outlive the worker.
+    Worker(const config::Config& config, Proactor& proactor, handler::RequestHandler& handler,
+           std::uint32_t max_connections, metrics::WorkerMetrics* metrics = nullptr);
 
     // Offers the first slots to the accept pool; call once before `run`.
     void start();
@@ -54,12 +64,15 @@ public:
 private:
     // `source` null: serve `fixed`.
     Worker(std::unique_ptr<ServingSource> fixed, ServingSource* source, Proactor& proactor,
-           std::uint32_t max_connections, WorkspacePool::MemoryReturn memory_return);
+           std::uint32_t max_connections, WorkspacePool::MemoryReturn memory_return,
+           metrics::WorkerMetrics* metrics);
     void offer_more();
     void release(std::uint32_t slot);
 
-    std::unique_ptr<ServingSource> fixed_;  // the one generation of the fixed constructor
+    std::unique_ptr<ServingSource> fixed_;  // the one generation of the fixed constructors
     Proactor& proactor_;
+    metrics::WorkerMetrics own_metrics_;  // unless given a block
+    metrics::WorkerMetrics& metrics_;
     Epochs epochs_;
     std::vector<std::unique_ptr<Connection>> slots_;
     std::vector<std::uint32_t> generations_;

@@ -51,11 +51,7 @@ OpenResult FileCache::open(std::string_view relative) const {
     Shard& shard = shards_[key.hash % kShards];
     const Clock::time_point now = time::TurnClock::now();
     OpenResult result;
-    if (shard.find(key, now, settings_.validity, result)) {
-        shard.hits.fetch_add(1, std::memory_order_relaxed);
-        return result;
-    }
-    shard.misses.fetch_add(1, std::memory_order_relaxed);
+    if (shard.find(key, now, settings_.validity, result)) return result;
     watch_directory_of(relative);
     const std::uint64_t changes = shard.changes();
     std::uint64_t charged = 0;
@@ -79,11 +75,7 @@ void FileCache::open_siblings(std::string_view relative, std::span<const std::st
     Shard& shard = shards_[key.hash % kShards];
     const std::size_t tag = tag_of(suffixes);
     const Clock::time_point now = time::TurnClock::now();
-    if (shard.find_siblings(key, tag, now, settings_.validity, out)) {
-        shard.hits.fetch_add(1, std::memory_order_relaxed);
-        return;
-    }
-    shard.misses.fetch_add(1, std::memory_order_relaxed);
+    if (shard.find_siblings(key, tag, now, settings_.validity, out)) return;
     watch_directory_of(relative);
     const std::uint64_t changes = shard.changes();
     // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): written before it is read
@@ -170,11 +162,14 @@ bool FileCache::windows_names() const noexcept {
     return inner_.windows_names();
 }
 
-FileCache::Counters FileCache::counters() const noexcept {
+FileCache::Counters FileCache::counters() const {
     Counters c;
     for (std::size_t i = 0; i < kShards; ++i) {
-        c.hits += shards_[i].hits.load(std::memory_order_relaxed);
-        c.misses += shards_[i].misses.load(std::memory_order_relaxed);
+        const Shard::Stats stats = shards_[i].stats();
+        c.hits += stats.hits;
+        c.misses += stats.misses;
+        c.evictions += stats.evictions;
+        c.entries += stats.entries;
     }
     c.bytes_in_memory = bytes_used_.load(std::memory_order_relaxed);
     return c;

@@ -84,12 +84,17 @@ public:
     void changed(std::string_view relative) noexcept override;
     void changed_everything() noexcept override;
 
+    // Lookups (a path, or a path's sibling set) answered from a fresh entry
+    // or not; entries dropped by the bounds; entries now; file bytes in
+    // memory. Takes each shard's lock in turn: for the scrape and tests.
     struct Counters {
         std::uint64_t hits = 0;
         std::uint64_t misses = 0;  // opened (or re-opened) through the inner file system
+        std::uint64_t evictions = 0;
+        std::uint64_t entries = 0;
         std::uint64_t bytes_in_memory = 0;
     };
-    [[nodiscard]] Counters counters() const noexcept;
+    [[nodiscard]] Counters counters() const;
 
 private:
     struct Shard;

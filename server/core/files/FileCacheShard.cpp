@@ -45,8 +45,10 @@ bool Shard::find(const Key& key, Clock::time_point now, Clock::duration validity
     const std::lock_guard lock(mutex_);
     const auto it = index_.find(key);
     if (it == index_.end() || it->second->changed || now - it->second->checked > validity) {
+        ++misses_;
         return false;
     }
+    ++hits_;
     it->second->referenced = true;
     out = it->second->main.result;
     return true;
@@ -56,12 +58,17 @@ bool Shard::find_siblings(const Key& key, std::size_t tag, Clock::time_point now
                           Clock::duration validity, std::span<OpenResult> out) {
     const std::lock_guard lock(mutex_);
     const auto it = index_.find(key);
-    if (it == index_.end()) return false;
+    if (it == index_.end()) {
+        ++misses_;
+        return false;
+    }
     const Siblings& siblings = it->second->siblings;
     if (siblings.count == 0 || siblings.tag != tag || siblings.count != out.size() ||
         now - siblings.checked > validity) {
+        ++misses_;
         return false;
     }
+    ++hits_;
     for (std::size_t i = 0; i < out.size(); ++i) {
         if (siblings.found) {
             out[i] = (*siblings.found)[i].result;
@@ -182,7 +189,13 @@ void Shard::evict() {
         release(last);
         index_.erase(Key{last.key, last.hash});
         lru_.pop_back();
+        ++evictions_;
     }
+}
+
+Shard::Stats Shard::stats() const {
+    const std::lock_guard lock(mutex_);
+    return Stats{hits_, misses_, evictions_, lru_.size()};
 }
 
 }  // namespace tpserve::files::cache

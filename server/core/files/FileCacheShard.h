@@ -108,8 +108,17 @@ public:
                         std::span<const std::uint64_t> charged, Clock::time_point now,
                         std::uint64_t changes_seen);
 
-    std::atomic<std::uint64_t> hits{0};
-    std::atomic<std::uint64_t> misses{0};
+    // What the shard counted, read under its lock (the scrape's, never the
+    // request path's). Counting happens under the lock find() and evict()
+    // hold anyway, so no shared counter is written besides the shard's own
+    // state.
+    struct Stats {
+        std::uint64_t hits = 0;  // a fresh entry (or sibling set) answered
+        std::uint64_t misses = 0;
+        std::uint64_t evictions = 0;  // entries dropped to stay within the bounds
+        std::uint64_t entries = 0;
+    };
+    [[nodiscard]] Stats stats() const;
 
 private:
     // Eviction is second-chance (CLOCK) over this list, newest first: a hit
@@ -123,8 +132,11 @@ private:
     void uncharge(std::uint64_t bytes) const noexcept;
     void evict();
 
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     Lru lru_;
+    std::uint64_t hits_ = 0;  // these three under mutex_
+    std::uint64_t misses_ = 0;
+    std::uint64_t evictions_ = 0;
     std::unordered_map<Key, Lru::iterator, KeyHash> index_;
     std::size_t capacity_ = 0;
     std::size_t open_capacity_ = 0;

@@ -62,10 +62,6 @@ StaticHandler::StaticHandler(const config::Config& config, const SiteTable& site
     rule_path_.reserve(4096);
 }
 
-void StaticHandler::add_continue(plan::TransmitPlan& plan) {
-    plan.add(std::string_view("HTTP/1.1 100 Continue\r\n\r\n"));
-}
-
 void StaticHandler::common_fields(HeadWriter& head, const Reply& reply) {
     head.field("Date", dates_.now());
     if (!config_.server_header.empty()) head.field("Server", config_.server_header);

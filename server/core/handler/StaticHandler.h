@@ -19,6 +19,7 @@
 #include "files/PathResolver.h"
 #include "handler/Boundary.h"
 #include "handler/DateCache.h"
+#include "handler/RequestHandler.h"
 #include "handler/SiteTable.h"
 #include "http/ByteRanges.h"
 #include "http/Request.h"
@@ -26,33 +27,18 @@
 
 namespace tpserve::handler {
 
-struct ResponseInfo {
-    std::uint16_t status = 0;
-    std::uint64_t body_bytes = 0;  // bytes of content put in the plan (0 for HEAD)
-    std::uint64_t head_bytes = 0;  // status line and header fields
-    bool close = false;            // the connection must close after this response
-    const Site* site = nullptr;    // the site that answered (the default one for parse errors)
-    std::string_view encoding;     // the precompressed variant sent ("br", "gzip"); "" = none
-};
-
-class StaticHandler {
+// Final with a non-virtual destructor: nothing deletes it through the base.
+class StaticHandler final  // NOLINT(cppcoreguidelines-virtual-class-destructor)
+    : public RequestHandler {
 public:
     // Every reference must outlive the handler.
     StaticHandler(const config::Config& config, const SiteTable& sites,
                   const files::MimeTable& mime);
 
-    // Appends the response to `request` to `plan`. `keep_alive` is what the
-    // connection may still offer (client asked for it, request budget left, not
-    // shutting down); the response says Connection: close when it is false.
+    // RequestHandler (contracts there).
     ResponseInfo respond(const http::Request& request, bool keep_alive,
-                         files::PathResolver& resolver, plan::TransmitPlan& plan);
-
-    // An error response that does not come from a parsed request (a parse
-    // error, a timeout): built-in page, always closes the connection.
-    ResponseInfo respond_error(std::uint16_t status, plan::TransmitPlan& plan);
-
-    // The interim "100 Continue" line.
-    static void add_continue(plan::TransmitPlan& plan);
+                         files::PathResolver& resolver, plan::TransmitPlan& plan) override;
+    ResponseInfo respond_error(std::uint16_t status, plan::TransmitPlan& plan) override;
 
     DateCache& dates() noexcept { return dates_; }
 

@@ -249,6 +249,7 @@ protected:
     // (the core then closes its connection), and the lingering closes end.
     void on_drain_expired() {
         drain_expired_ = true;
+        this->counts().count_deadline(metrics::DeadlineKind::Drain);
         for (Slot& slot : slots_) {
             const bool in_flight =
                 slot.op != Op::Idle && slot.op != Op::Offered && slot.op != Op::Finished;

@@ -25,6 +25,7 @@ void EpollProactor::pump(Slot& slot) {
     const TransmitPump::Result result = slot.pump.send(slot.fd, *slot.plan);
     slot.sent += result.sent;
     counters_.bytes_sent += result.sent;
+    count_sends(counts(), result);
     switch (result.status) {
         case TransmitPump::Status::Done:
             finish_transmit(slot, conn::IoStatus::Ok, 0, Delivery::Now);

@@ -38,6 +38,20 @@ public:
                                      error_errno);
     }
 
+    std::unique_ptr<conn::Proactor> make_admin_proactor(const config::ListenAddress& address,
+                                                        std::uint32_t max_connections,
+                                                        std::string& url,
+                                                        std::string& error) override {
+        BoundListeners listeners;
+        if (!bind_listeners({address}, 1, listeners, error)) return nullptr;
+        url = listeners.urls.at(0);
+        UringOptions options = options_;
+        options.max_connections = max_connections;
+        int error_errno = 0;
+        return UringProactor::create(std::move(listeners.per_worker.at(0)), options, error,
+                                     error_errno);
+    }
+
 private:
     BoundListeners listeners_;
     UringOptions options_;
@@ -53,6 +67,18 @@ public:
 
     std::unique_ptr<conn::Proactor> make_proactor(unsigned index, std::string& error) override {
         return EpollProactor::create(std::move(listeners_.per_worker.at(index)), options_, error);
+    }
+
+    std::unique_ptr<conn::Proactor> make_admin_proactor(const config::ListenAddress& address,
+                                                        std::uint32_t max_connections,
+                                                        std::string& url,
+                                                        std::string& error) override {
+        BoundListeners listeners;
+        if (!bind_listeners({address}, 1, listeners, error)) return nullptr;
+        url = listeners.urls.at(0);
+        EpollOptions options = options_;
+        options.max_connections = max_connections;
+        return EpollProactor::create(std::move(listeners.per_worker.at(0)), options, error);
     }
 
 private:

@@ -69,6 +69,7 @@ TransmitPump::Result TransmitPump::send(int fd, plan::TransmitPlan& plan) {
             asked = std::min(file->length, kMaxChunk);
             sent = ::sendfile(fd, static_cast<int>(file->file->native()), &offset,
                               static_cast<std::size_t>(asked));
+            ++result.sendfile_calls;
             if (sent == 0) {
                 // The file shrank below the planned range: the promised length
                 // cannot be delivered.
@@ -80,6 +81,7 @@ TransmitPump::Result TransmitPump::send(int fd, plan::TransmitPlan& plan) {
             bool more = false;
             const msghdr& message = gather(plan, asked, more);
             sent = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT | more_flag(plan, more));
+            ++result.sendmsg_calls;
         }
         if (sent < 0) {
             const int error = errno;

@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "metrics/WorkerMetrics.h"
+
 namespace tpserve::plan {
 class TransmitPlan;
 }
@@ -37,6 +39,8 @@ public:
         Status status = Status::Done;
         std::uint64_t sent = 0;  // bytes sent (and consumed) by this call
         int error = 0;
+        std::uint32_t sendmsg_calls = 0;  // system calls made, for the transmit counters
+        std::uint32_t sendfile_calls = 0;
     };
 
     TransmitPump() { iov_.reserve(8); }
@@ -70,5 +74,16 @@ private:
     msghdr message_{};
     bool nodelay_ = false;
 };
+
+// Adds a send's system calls to the worker's transmit counters.
+inline void count_sends(metrics::WorkerMetrics& metrics,
+                        const TransmitPump::Result& result) noexcept {
+    if (result.sendmsg_calls != 0)
+        metrics.transmits[static_cast<std::size_t>(metrics::TransmitPath::Sendmsg)].add(
+            result.sendmsg_calls);
+    if (result.sendfile_calls != 0)
+        metrics.transmits[static_cast<std::size_t>(metrics::TransmitPath::Sendfile)].add(
+            result.sendfile_calls);
+}
 
 }  // namespace tpserve::platform

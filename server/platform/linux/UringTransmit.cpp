@@ -60,6 +60,7 @@ void UringProactor::pump(Slot& slot, Delivery delivery) {
     const TransmitPump::Result result = slot.pump.send(slot.fd, plan);
     slot.sent += result.sent;
     counters_.bytes_sent += result.sent;
+    count_sends(counts(), result);
     if (result.status == TransmitPump::Status::Done) {
         finish_transmit(slot, IoStatus::Ok, 0, delivery);
     } else if (result.status == TransmitPump::Status::Error) {
@@ -85,6 +86,7 @@ void UringProactor::submit_sendmsg(Slot& slot, Delivery delivery) {
     sqe->user_data = op_user_data(slot);
     slot.op = SlotOp::Send;
     ++ops_in_flight_;
+    counts().count_transmit(metrics::TransmitPath::UringSendmsg);
 }
 
 bool UringProactor::arm_writable(Slot& slot) {

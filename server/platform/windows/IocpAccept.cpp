@@ -109,6 +109,7 @@ void IocpProactor::begin_stop() {
 
 void IocpProactor::on_drain_expired() {
     drain_expired_ = true;
+    counts().count_deadline(metrics::DeadlineKind::Drain);
     for (Slot& slot : slots_) {
         // Completes Cancelled; the core then closes the connection.
         if (slot.state == SlotState::Busy && !slot.cancelled) {

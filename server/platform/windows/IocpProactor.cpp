@@ -75,6 +75,7 @@ void IocpProactor::close_socket(SOCKET& socket) noexcept {
     ::closesocket(socket);
     socket = INVALID_SOCKET;
     ++counters_.sockets_closed;
+    counts().sockets_closed.add();
 }
 
 void IocpProactor::begin_op(Slot& slot, OpKind kind, conn::Deadline deadline) {

@@ -68,6 +68,7 @@ int IocpProactor::issue_transmit(Slot& slot) {
         const std::size_t count = build_packets(plan, op.packets, bytes);
         slot.reuse_call = closing && bytes == plan.pending_bytes();
         ++counters_.transmit_packets_calls;
+        counts().count_transmit(metrics::TransmitPath::TransmitPackets);
         return pending_or_error(functions_.transmit_packets(slot.socket, op.packets.data(),
                                                             static_cast<DWORD>(count), 0, &op,
                                                             slot.reuse_call ? kReuseFlags : 0));
@@ -80,6 +81,7 @@ int IocpProactor::issue_transmit(Slot& slot) {
         op.file_buffers = call.buffers;
         slot.reuse_call = closing && call.bytes == plan.pending_bytes();
         ++counters_.transmit_file_calls;
+        counts().count_transmit(metrics::TransmitPath::TransmitFile);
         return pending_or_error(functions_.transmit_file(
             slot.socket, call.file, call.file_bytes, 0, &op,
             call.has_buffers() ? &op.file_buffers : nullptr, slot.reuse_call ? kReuseFlags : 0));
@@ -88,6 +90,7 @@ int IocpProactor::issue_transmit(Slot& slot) {
     const std::size_t count = build_wsabufs(plan, op.buffers, bytes, call.send_parts);
     slot.reuse_call = false;
     ++counters_.wsasend_calls;
+    counts().count_transmit(metrics::TransmitPath::WsaSend);
     return ::WSASend(slot.socket, op.buffers.data(), static_cast<DWORD>(count), nullptr, 0, &op,
                      nullptr) == 0
                ? 0
@@ -133,8 +136,13 @@ void IocpProactor::finish_transmit(Slot& slot, IoStatus status, std::int32_t os_
         slot.plan->disposition == plan::Disposition::Close) {
         if (options_.strategy.reuse && slot.reuse_call) {
             // TF_DISCONNECT | TF_REUSE_SOCKET completed: disconnected and reusable.
-            accept_pool_.recycle(slot.socket, slot.family) ? ++counters_.sockets_reused
-                                                           : ++counters_.sockets_closed;
+            if (accept_pool_.recycle(slot.socket, slot.family)) {
+                ++counters_.sockets_reused;
+                counts().sockets_reused.add();
+            } else {
+                ++counters_.sockets_closed;
+                counts().sockets_closed.add();
+            }
             slot.socket = INVALID_SOCKET;
         } else if (options_.strategy.reuse) {
             // The last call was a WSASend: disconnect for reuse, detached.

@@ -72,6 +72,20 @@ public:
         return IocpProactor::create(hub_, functions_, options_, error);
     }
 
+    // The admin listener gets an AcceptHub of its own, so its accepts never
+    // reach a public worker's port.
+    std::unique_ptr<conn::Proactor> make_admin_proactor(const config::ListenAddress& address,
+                                                        std::uint32_t max_connections,
+                                                        std::string& url,
+                                                        std::string& error) override {
+        auto hub = AcceptHub::create({address}, functions_, error);
+        if (!hub) return nullptr;
+        url = hub->urls().front();
+        IocpOptions options = options_;
+        options.max_connections = max_connections;
+        return IocpProactor::create(std::move(hub), functions_, options, error);
+    }
+
 private:
     std::shared_ptr<AcceptHub> hub_;
     ExtensionFunctions functions_;

@@ -94,6 +94,19 @@ TEST(CommandLine, UsageErrorsExitTwo) {
     EXPECT_NE(parse({"--workers", "0"}).message.find("--workers"), std::string::npos);
 }
 
+TEST(CommandLine, AdminListen) {
+    const ParsedCommandLine p = parse({"--admin-listen", "127.0.0.1:9145"});
+    ASSERT_FALSE(p.exit_code.has_value()) << p.message;
+    const config::Config c = build_config(p.cli);
+    ASSERT_TRUE(c.admin.listen.has_value());
+    EXPECT_EQ(c.admin.listen->port, 9145);
+    EXPECT_NE(parse({"--admin-listen", "nowhere"}).message.find("--admin-listen"),
+              std::string::npos);
+    // On the public address (the default 127.0.0.1:8080): refused.
+    const ParsedCommandLine same = parse({"--admin-listen", "127.0.0.1:8080"});
+    EXPECT_THROW(build_config(same.cli), ConfigError);
+}
+
 TEST(CommandLine, WorkersValues) {
     CommandLine cli;
     cli.workers = "auto";

@@ -59,6 +59,7 @@ const std::map<std::string, std::string>& samples() {
         {"log.format", "log: {format: json}"},
         {"log.error", "log: {error: stdout}"},
         {"log.level", "log: {level: debug}"},
+        {"admin.listen", "admin: {listen: '127.0.0.1:9145'}"},
     };
     return kSamples;
 }

@@ -154,6 +154,22 @@ TEST(ConfigLoader, BadFilesPointAtTheOffendingNode) {
     expect_at("bad-duplicate.yaml", 3, 1, "duplicate key 'workers'");
     expect_at("bad-bool.yaml", 1, 15, "expects true or false, got 'maybe'");
     expect_at("bad-index.yaml", 1, 21, "cannot contain '/'");
+    expect_at("bad-admin-public.yaml", 3, 11, "must not share a public listen address");
+    expect_at("bad-admin-wildcard.yaml", 2, 11, "must not share a public listen address");
+    expect_at("bad-admin-port.yaml", 2, 11, "is not a number in 0..65535");
+}
+
+TEST(ConfigLoader, AdminListener) {
+    EXPECT_FALSE(config::Config{}.admin.listen.has_value());  // off by default
+    const config::Config on = load_config_text(
+        "listen: \"127.0.0.1:8080\"\nadmin:\n  listen: \"127.0.0.1:9145\"\n", "t.yaml", "/");
+    ASSERT_TRUE(on.admin.listen.has_value());
+    EXPECT_EQ(*on.admin.listen, (config::ListenAddress{"127.0.0.1", 9145}));
+    // Another port, or port 0 (ephemeral) beside a public port 0, is fine.
+    EXPECT_NO_THROW(
+        load_config_text("listen: \"*:0\"\nadmin: {listen: \"127.0.0.1:0\"}\n", "t.yaml", "/"));
+    const config::Config off = load_config_text("admin:\n  listen: \"\"\n", "t.yaml", "/");
+    EXPECT_FALSE(off.admin.listen.has_value());
 }
 
 TEST(ConfigLoader, SyntaxErrorHasItsMark) {
@@ -303,7 +319,8 @@ TEST(ConfigLoader, CacheKeys) {
     EXPECT_EQ(load_config_text("cache: {max_file_bytes: 0}", "t", "").cache.max_file_bytes, 0u);
     for (const char* bad :
          {"cache: {max_entries: 1}", "cache: {validity: forever}", "cache: {enabled: maybe}",
-          "cache: {size: 1}", "cache: {watch: sometimes}", "cache: {max_file_bytes: 65m}", "cache: {max_bytes: lots}"}) {
+          "cache: {size: 1}", "cache: {watch: sometimes}", "cache: {max_file_bytes: 65m}",
+          "cache: {max_bytes: lots}"}) {
         EXPECT_THROW((void)load_config_text(bad, "t", ""), ConfigError) << bad;
     }
 }

@@ -26,6 +26,10 @@ std::vector<Change> changes() {
              c.listen = {{"0.0.0.0", 80}, {"::", 80}};
          }},
         {"listen", [](Config& c) { c.listen[0].port = 8081; }},
+        {"admin.listen",
+         [](Config& c) {
+             c.admin.listen = config::ListenAddress{"127.0.0.1", 9145};
+         }},
         {"workers", [](Config& c) { c.workers = 3; }},
         {"io.backend", [](Config& c) { c.io.backend = config::IoBackend::Epoll; }},
         {"limits.max_connections", [](Config& c) { c.limits.max_connections = 10; }},
