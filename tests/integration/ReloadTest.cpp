@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "AdminScrape.h"
 #include "ConfigYaml.h"
 #include "ServerFixture.h"
 #include "TestEnv.h"
@@ -299,6 +300,48 @@ TEST_F(Reload, ErrorLogMovesToTheNewDestination) {
         10s))
         << server.stderr_text();
     EXPECT_EQ(serving_now(), 'b');
+}
+
+// /metrics across reloads: the reload counts by result, and the file cache
+// families read from the generation running now (the one before is gone).
+TEST_F(Reload, MetricsCountReloadsAndShowTheRunningCaches) {
+    ServerOptions options;
+    options.extra_args = {"--admin-listen", "127.0.0.1:0"};
+    ASSERT_TRUE(start_with('a', "", "", options));
+    ASSERT_TRUE(wait_until([&] { return admin_port(server) != 0; })) << server.stderr_text();
+    const std::uint16_t admin = admin_port(server);
+    const auto scrape = [&] {
+        const HttpResponse r = admin_get(server, admin, "/metrics");
+        EXPECT_EQ(r.status, 200) << r.head;
+        return r.body;
+    };
+    const std::string ok = R"(tpserve_reloads_total{result="ok"})";
+    const std::string failed = R"(tpserve_reloads_total{result="failed"})";
+    EXPECT_EQ(sample_value(scrape(), ok), 0.0);
+
+    ASSERT_TRUE(reload_to(config_text('b'), 1));
+    ASSERT_TRUE(reload_to("sites: [\n", 1, 1));
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(serving_now(), 'b');
+    // The retired generation (and its cache) is destroyed off the workers,
+    // once they let it go: scrape until then and after.
+    for (int i = 0; i < 5; ++i) {
+        const std::string text = scrape();
+        EXPECT_EQ(sample_value(text, ok), 1.0) << text;
+        EXPECT_EQ(sample_value(text, failed), 1.0) << text;
+        EXPECT_NE(text.find("tpserve_cache_hits_total{site="), std::string::npos) << text;
+    }
+    const std::string text = scrape();
+    double lookups = 0;
+    for (const char* family :
+         {"tpserve_cache_hits_total{site=", "tpserve_cache_misses_total{site="}) {
+        const std::size_t at = text.find(family);
+        ASSERT_NE(at, std::string::npos) << text;
+        const std::size_t end = text.find('\n', at);
+        lookups += std::stod(text.substr(text.rfind(' ', end) + 1, end - text.rfind(' ', end) - 1));
+    }
+    EXPECT_GE(lookups, 3.0) << "the new generation's cache saw the requests after the reload\n"
+                            << text;
 }
 
 }  // namespace
